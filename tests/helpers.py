@@ -1,0 +1,42 @@
+"""Builders for source files that tests write into tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EML = """From: {name} <{sender}>
+To: Soporte Luna Hogar <soporte@lunahogar.example>
+Subject: {subject}
+Date: Tue, 06 Oct 2026 09:{minute:02d}:00 +0200
+Message-ID: <{mid}>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+
+{body}
+"""
+
+
+def write_emails(folder: Path, count: int, *, sender=lambda n: f"cliente{n % 7}@gmail.example") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        p = folder / f"{n:05d}.eml"
+        p.write_text(EML.format(name=f"Cliente {n}", sender=sender(n), subject=f"Pedido {n} retrasado",
+                                minute=n % 60, mid=f"t{n}@gmail.example",
+                                body=f"Hola, mi pedido {n} no ha llegado todavía. ¿Qué pasa con la entrega?"),
+                     encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+CUSTOMERS_CSV = """id_cliente;nombre;apellidos;email;telefono;segmento;valor_cliente;acepta_email;acepta_marketing
+C000;Ana;Ruiz;cliente0@gmail.example;612 000 000;Premium;1.234,50;sí;no
+C001;Luis;Gil;cliente1@gmail.example;+34 612 000 001;Estándar;300;sí;sí
+C002;Eva;Sanz;cliente2@gmail.example;612000002;Nuevo;0;no;no
+"""
+
+
+def write_customers(path: Path, text: str = CUSTOMERS_CSV) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,74 @@
+import sqlite3
+
+import pytest
+
+from voice.errors import StoreError
+from voice.store import Store, migrations
+
+
+def test_new_database_has_the_schema_and_records_each_migration(tmp_path):
+    s = Store.open(tmp_path / "v.db", create=True)
+    tables = set(s.db.table_names())
+    assert {"customers", "identities", "interactions", "turns", "survey_scores", "ingest_runs", "quarantine",
+            "interaction_handles", "settings", "interactions_fts"} <= tables
+    assert migrations.applied(s.db) == migrations.names
+    assert s.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    s.close()
+
+
+def test_reopening_applies_nothing_and_keeps_data(tmp_path):
+    path = tmp_path / "v.db"
+    s = Store.open(path, create=True)
+    s.set_settings(region="GB")
+    s.close()
+    s = Store.open(path)
+    assert migrations.pending(s.db) == []
+    assert s.settings()["region"] == "GB"
+
+
+def test_missing_database_says_how_to_make_one(tmp_path):
+    with pytest.raises(StoreError) as err:
+        Store.open(tmp_path / "nope.db")
+    assert "voice init" in str(err.value)
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "v.db"
+    Store.open(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute("insert into _voice_migrations (name, migration, applied_at) values ('voice', 'm999_future', 'x')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as err:
+        Store.open(path)
+    assert "m999_future" in str(err.value) and "upgrade voice" in str(err.value)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_with_a_fix(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("hello, this is not a database " * 100)
+    with pytest.raises(StoreError) as err:
+        Store.open(path)
+    assert "not a usable SQLite database" in str(err.value)
+
+
+def test_failed_migration_rolls_back(tmp_path):
+    from voice.store.migrations import Migrations
+    import sqlite_utils
+
+    m = Migrations("t")
+
+    @m
+    def first(db):
+        db.execute("create table a (x)")
+
+    @m
+    def second(db):
+        db.execute("create table b (x)")
+        raise RuntimeError("boom")
+
+    db = sqlite_utils.Database(tmp_path / "t.db")
+    with pytest.raises(RuntimeError):
+        m.apply(db)
+    assert "a" in db.table_names() and "b" not in db.table_names()
+    assert m.applied(db) == ["first"]

@@ -1,0 +1,249 @@
+"""The Python API. Everything the CLI and the web app do goes through here.
+
+>>> import voice
+>>> v = voice.init("cx.db", region="ES", company_domains=["lunahogar.example"])
+>>> v.import_customers(["crm/customers.csv"])
+>>> v.ingest(["emails/", "calls/", "surveys/"])
+>>> v.status().linked_pct
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, VoiceError
+from .ingest import ReadOptions, iter_files, read_paths
+from .ingest._base import DEFAULT_MAX_BYTES
+from .link import LinkResult, link, unlinked
+from .records import Customer, Interaction
+from .store import Store
+
+Progress = Callable[[int, int, Path], None]  # (files done, files in all, file now)
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class RunReport:
+    """What one ingest or import run did."""
+
+    run_id: int
+    files: int = 0
+    seen: int = 0
+    added: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    linked: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)  # the quarantine messages, first 50
+
+    @property
+    def rate(self) -> float:
+        return self.seen / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Status:
+    customers: int
+    interactions: int
+    by_channel: dict[str, dict[str, int]]  # {"email": {"total": 40, "linked": 36}}
+    linked: int
+    unlinked_no_match: int
+    unlinked_ambiguous: int
+    linkable_unlinked: int  # unlinked although a customer has one of its handles: should be 0
+    quarantined: int
+    quarantined_by_kind: dict[str, int]
+    last_run: dict | None
+
+    @property
+    def linked_pct(self) -> float:
+        return 100.0 * self.linked / self.interactions if self.interactions else 0.0
+
+
+class Voice:
+    """A voice database and the operations on it."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # --- lifecycle ---
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Voice":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def read_options(self, *, encoding: str | None = None, dayfirst: bool | None = None,
+                     mapping: dict[str, str] | None = None, max_mb: float | None = None) -> ReadOptions:
+        s = self.store.settings()
+        return ReadOptions(
+            company_domains=frozenset(s["company_domains"]),
+            default_region=s["region"],
+            max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+            encoding=encoding,
+            dayfirst=dayfirst,
+            mapping=dict(mapping or {}),
+        )
+
+    # --- writing ---
+
+    def import_customers(self, paths: Sequence[str | Path], *, mapping: dict[str, str] | None = None,
+                         encoding: str | None = None, progress: Progress | None = None) -> RunReport:
+        """Import CRM exports (CSV/XLSX). Known customers are updated; then every
+        unlinked interaction is linked again, so earlier contacts find them."""
+        return self._run("customers import", paths, channel="customers", progress=progress,
+                         options=self.read_options(mapping=mapping, encoding=encoding))
+
+    def ingest(self, paths: Sequence[str | Path], *, channel: str | None = None,
+               mapping: dict[str, str] | None = None, encoding: str | None = None,
+               dayfirst: bool | None = None, max_mb: float | None = None,
+               batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> RunReport:
+        """Read emails, transcripts and surveys from files and folders into the
+        store, quarantine what cannot be read, and link what can."""
+        options = self.read_options(mapping=mapping, encoding=encoding, dayfirst=dayfirst, max_mb=max_mb)
+        return self._run("ingest", paths, channel=channel, progress=progress, options=options,
+                         batch_size=batch_size)
+
+    def _run(self, command: str, paths: Sequence[str | Path], *, channel: str | None, options: ReadOptions,
+             progress: Progress | None, batch_size: int = BATCH_SIZE) -> RunReport:
+        start = time.perf_counter()
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        if missing:
+            raise VoiceError(f"no such file or folder: {', '.join(missing)}.", fix="check the path.")
+        files = list(iter_files(paths))
+        report = RunReport(run_id=self.store.start_run(command, [str(p) for p in paths]), files=len(files))
+        records: list[Interaction | Customer] = []
+        errors: list[InputError] = []
+
+        def flush() -> None:
+            if records:
+                if channel == "customers":
+                    counts, problems = self.store.upsert_customers(records)  # type: ignore[arg-type]
+                    errors.extend(problems)
+                    report.updated += counts.updated
+                else:
+                    counts = self.store.add_interactions(records, report.run_id)  # type: ignore[arg-type]
+                report.added += counts.added
+                report.duplicates += counts.duplicates
+                records.clear()
+            if errors:
+                report.quarantined += self.store.quarantine(errors, report.run_id)
+                report.problems.extend(str(e) for e in errors[: max(0, 50 - len(report.problems))])
+                errors.clear()
+
+        done, current = 0, None
+        for path, item in read_paths(files, options, channel=channel):
+            if path != current:
+                if progress and current is not None:
+                    done += 1
+                    progress(done, len(files), path)
+                current = path
+            if isinstance(item, InputError):
+                errors.append(item)
+            else:
+                report.seen += 1
+                records.append(item)
+                if len(records) >= batch_size:
+                    flush()
+        flush()
+        if progress:
+            progress(len(files), len(files), current or Path("."))
+        if channel != "customers":
+            self.store.resolve_threads()
+        report.linked = self.link().linked
+        report.seconds = time.perf_counter() - start
+        self.store.finish_run(report.run_id, seen=report.seen, added=report.added, duplicates=report.duplicates,
+                              quarantined=report.quarantined, linked=report.linked)
+        return report
+
+    def link(self) -> LinkResult:
+        return link(self.store)
+
+    # --- reading ---
+
+    def status(self) -> Status:
+        db = self.store.db
+        by_channel: dict[str, dict[str, int]] = {}
+        for channel, total, linked in db.execute(
+                "select channel, count(*), count(customer_id) from interactions group by channel order by channel"):
+            by_channel[channel] = {"total": total, "linked": linked}
+        interactions = sum(c["total"] for c in by_channel.values())
+        linked = sum(c["linked"] for c in by_channel.values())
+        ambiguous = self.store.count("interactions", "customer_id is null and link_method = 'ambiguous'")
+        linkable = int(db.execute("""
+            select count(distinct x.id) from interactions x
+            join interaction_handles h on h.interaction_id = x.id and h.customer_side = 1
+            join identities i on i.kind = h.kind and i.value = h.value
+            where x.customer_id is null and coalesce(x.link_method, '') != 'ambiguous'""").fetchone()[0])
+        kinds = Counter(dict(db.execute("select kind, count(*) from quarantine group by kind").fetchall()))
+        runs = self.store.runs(1)
+        return Status(
+            customers=self.store.count("customers"),
+            interactions=interactions,
+            by_channel=by_channel,
+            linked=linked,
+            unlinked_no_match=interactions - linked - ambiguous - linkable,
+            unlinked_ambiguous=ambiguous,
+            linkable_unlinked=linkable,
+            quarantined=sum(kinds.values()),
+            quarantined_by_kind=dict(kinds),
+            last_run=runs[0] if runs else None,
+        )
+
+    def unlinked(self, limit: int | None = 100) -> list[dict]:
+        return unlinked(self.store, limit)
+
+    def quarantined(self, run_id: int | None = None, limit: int | None = None) -> list[dict]:
+        return self.store.quarantined(run_id, limit)
+
+    def interaction(self, interaction_id: str) -> dict | None:
+        return self.store.interaction(interaction_id)
+
+    def customer(self, customer_id: str) -> dict | None:
+        return self.store.customer(customer_id)
+
+
+def init(db: str | Path, *, region: str | None = None, company_domains: Iterable[str] | None = None) -> Voice:
+    """Make a database (or upgrade an existing one) and record its settings."""
+    store = Store.open(db, create=True)
+    store.set_settings(region=region, company_domains=list(company_domains) if company_domains is not None else None)
+    return Voice(store)
+
+
+def open(db: str | Path) -> Voice:  # noqa: A001 - voice.open reads like sqlite3.connect
+    """Open an existing database (its schema is upgraded if this version is newer)."""
+    return Voice(Store.open(db))
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@dataclass
+class DemoResult:
+    customers: RunReport
+    ingest: RunReport
+    status: Status
+
+
+def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
+    """The main job on the bundled examples: a fresh database, the CRM export,
+    then every email, call and survey (and the deliberately bad files)."""
+    examples = Path(examples)
+    if not examples.is_dir():
+        raise VoiceError(f"the examples folder {examples} is missing.",
+                         fix="run the demo from a clone of the voice repository, or pass --examples.")
+    v = init(db, region="ES", company_domains=["lunahogar.example"])
+    with v:
+        customers = v.import_customers(sorted((examples / "crm").glob("*.csv")))
+        sources = [examples / name for name in ("emails", "calls", "surveys", "bad") if (examples / name).exists()]
+        ingest = v.ingest(sources)
+        return DemoResult(customers, ingest, v.status())

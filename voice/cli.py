@@ -1,0 +1,224 @@
+"""The command line: thin over :mod:`voice.api`.
+
+Exit codes: 0 done; 1 an error stopped the command (the message says the fix);
+2 the command line itself is wrong; 3 done, but some inputs were quarantined
+(``voice quarantine`` lists them).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import api
+from .errors import VoiceError
+
+app = typer.Typer(help="voice: what customers feel and want, from every channel, tied to the right customer.",
+                  no_args_is_help=True, add_completion=False)
+customers_app = typer.Typer(help="Customer records from a CRM.", no_args_is_help=True)
+app.add_typer(customers_app, name="customers")
+
+EXIT_QUARANTINED = 3
+
+DbOption = Annotated[Path, typer.Option("--db", envvar="VOICE_DB", help="The voice database file.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+MapOption = Annotated[Optional[list[str]], typer.Option(
+    "--map", help="Column override FIELD=HEADER, e.g. --map nps='Puntuación'. Repeatable.")]
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+def _mapping(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise typer.BadParameter(f"{item!r} is not FIELD=HEADER", param_hint="--map")
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _open(db: Path) -> api.Voice:
+    try:
+        return api.open(db)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+
+
+def _with_progress(quiet: bool, label: str, work):
+    """Run work(progress_callback) under a progress bar unless quiet."""
+    if quiet:
+        return work(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int, _path: Path) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return work(update)
+
+
+def _print_report(report: api.RunReport, what: str, quiet: bool) -> None:
+    if quiet:
+        return
+    line = (f"{what}: {report.files} files, {report.seen} records read, {report.added} added"
+            + (f", {report.updated} updated" if report.updated else "")
+            + f", {report.duplicates} already stored, {report.linked} linked"
+            + f", {report.quarantined} quarantined ({report.seconds:.1f} s)")
+    typer.echo(line)
+    for problem in report.problems[:10]:
+        typer.secho(f"  quarantined: {problem}", fg=typer.colors.YELLOW)
+    if report.quarantined > 10:
+        typer.echo("  … 'voice quarantine' lists them all.")
+
+
+@app.command()
+def init(db: DbOption = Path("voice.db"),
+         region: Annotated[str, typer.Option(help="Country for phone numbers without a prefix (ISO code).")] = "ES",
+         company_domain: Annotated[Optional[list[str]], typer.Option(
+             help="Your own email domain: mail from it is an agent's. Repeatable.")] = None) -> None:
+    """Make a database (or upgrade one) and set its region and company domains."""
+    try:
+        v = api.init(db, region=region, company_domains=company_domain)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    s = v.store.settings()
+    typer.echo(f"voice database ready: {db} (region {s['region']}, company domains: "
+               f"{', '.join(s['company_domains']) or 'none'})")
+
+
+@customers_app.command("import")
+def customers_import(files: Annotated[list[Path], typer.Argument(help="CRM export(s): CSV or XLSX.")],
+                     db: DbOption = Path("voice.db"), map: MapOption = None,
+                     encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding.")] = None,
+                     quiet: QuietOption = False) -> None:
+    """Import customer records; earlier interactions are linked to them."""
+    v = _open(db)
+    try:
+        report = _with_progress(quiet, "customers", lambda p: v.import_customers(
+            files, mapping=_mapping(map), encoding=encoding, progress=p))
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    _print_report(report, "customers", quiet)
+    if report.quarantined:
+        raise typer.Exit(EXIT_QUARANTINED)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of emails, transcripts, surveys.")],
+           db: DbOption = Path("voice.db"),
+           channel: Annotated[Optional[str], typer.Option(
+               help="Read every file as this channel: email, call or survey.")] = None,
+           map: MapOption = None,
+           encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding (e.g. latin-1).")] = None,
+           dayfirst: Annotated[Optional[bool], typer.Option(
+               "--dayfirst/--monthfirst", help="How to read 03/04/2026 (default: decide per file).")] = None,
+           max_mb: Annotated[Optional[float], typer.Option(help="Refuse files larger than this.")] = None,
+           quiet: QuietOption = False) -> None:
+    """Read emails (.eml, .mbox), call transcripts (.txt, .vtt, .srt, .json) and
+    surveys (.csv, .xlsx); re-reading the same files adds nothing."""
+    v = _open(db)
+    try:
+        report = _with_progress(quiet, "ingest", lambda p: v.ingest(
+            paths, channel=channel, mapping=_mapping(map), encoding=encoding, dayfirst=dayfirst,
+            max_mb=max_mb, progress=p))
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    _print_report(report, "ingest", quiet)
+    if report.quarantined:
+        raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_status(s: api.Status) -> None:
+    typer.echo(f"customers     {s.customers}")
+    typer.echo(f"interactions  {s.interactions}  ({s.linked} linked, {s.linked_pct:.0f}%)")
+    for channel, c in s.by_channel.items():
+        pct = 100 * c["linked"] / c["total"] if c["total"] else 0
+        typer.echo(f"  {channel:<10} {c['total']:>6}  linked {c['linked']:>6} ({pct:.0f}%)")
+    typer.echo(f"unlinked      {s.interactions - s.linked}  (no matching customer: {s.unlinked_no_match}, "
+               f"ambiguous: {s.unlinked_ambiguous}, linkable but not linked: {s.linkable_unlinked})")
+    kinds = ", ".join(f"{k}: {n}" for k, n in sorted(s.quarantined_by_kind.items()))
+    typer.echo(f"quarantined   {s.quarantined}" + (f"  ({kinds})" if kinds else ""))
+    if s.last_run:
+        r = s.last_run
+        typer.echo(f"last run      #{r['id']} {r['command']} {r['status']} at {r['finished_at'] or r['started_at']}")
+
+
+@app.command()
+def status(db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
+    """Counts by channel, share linked to a customer, and what was quarantined."""
+    s = _open(db).status()
+    if as_json:
+        typer.echo(json.dumps({**s.__dict__, "linked_pct": s.linked_pct}, indent=2, default=str))
+    else:
+        _print_status(s)
+
+
+@app.command("unlinked")
+def unlinked_cmd(db: DbOption = Path("voice.db"), limit: int = 100, as_json: JsonOption = False) -> None:
+    """Interactions with no customer, with their handles and why they did not link."""
+    rows = _open(db).unlinked(limit)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("every interaction is linked to a customer.")
+    for r in rows:
+        where = r["source_path"] + (f" ({r['source_pos']})" if r["source_pos"] else "")
+        typer.echo(f"{r['id']}  {r['channel']:<6} {r['timestamp'] or '-':<19}  {where}")
+        typer.echo(f"    handles: {r['handles'] or '-'};  {r['reason']}")
+
+
+@app.command()
+def quarantine(db: DbOption = Path("voice.db"), run: Annotated[Optional[int], typer.Option(
+        help="Only this run's.")] = None, as_json: JsonOption = False) -> None:
+    """Inputs that were refused, with the reason and the fix."""
+    rows = _open(db).quarantined(run)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("nothing quarantined.")
+    for r in rows:
+        where = r["source_path"] + (f" ({r['position']})" if r["position"] else "")
+        typer.echo(f"{where}: [{r['kind']}] {r['reason']}")
+        if r["fix"]:
+            typer.echo(f"    fix: {r['fix']}")
+
+
+@app.command()
+def demo(db: DbOption = Path("demo/voice.db"),
+         examples: Annotated[Path, typer.Option(help="The examples folder.")] = api.EXAMPLES) -> None:
+    """Run the main job on the bundled examples and show the result."""
+    try:
+        result = api.demo(db, examples)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    _print_report(result.customers, "customers", False)
+    _print_report(result.ingest, "ingest", False)
+    typer.echo("")
+    _print_status(result.status)
+    typer.echo("")
+    typer.echo(f"The database is {db}. Look around with:")
+    typer.echo(f"  .venv/bin/voice status --db {db}")
+    typer.echo(f"  .venv/bin/voice unlinked --db {db}")
+    typer.echo(f"  .venv/bin/voice quarantine --db {db}")
+    typer.echo(f"  .venv/bin/datasette {db}      # browse every table")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,88 @@
+"""Readers: turn source files into normalized records.
+
+One module per source kind: :mod:`.email` (.eml, .mbox), :mod:`.transcripts`
+(speaker-labelled text, WebVTT, SRT, speech-to-text JSON), :mod:`.surveys`
+(CSV, XLSX) and :mod:`.customers` (CRM exports). :func:`read_paths` walks files
+and folders and yields each record, or the :class:`~voice.errors.InputError`
+that kept it out, with the file it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import InputError, UnknownFormat
+from ..records import Customer, Interaction
+from . import customers, email, surveys, transcripts  # noqa: F401  (registers the readers)
+from ._base import ReadOptions, Reader, registered
+
+__all__ = ["ReadOptions", "Reader", "iter_files", "read_paths", "reader_for"]
+
+# Files a folder walk passes over without complaint.
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+SKIP_SUFFIXES = {".md", ".yaml", ".yml", ".toml"}
+
+
+def reader_for(path: Path, channel: str | None = None) -> Reader:
+    """The reader for a file, by channel (when given) and suffix.
+
+    ``channel`` picks among readers of the same suffix: a ``.csv`` is a survey
+    for ``ingest`` and a customer table for ``customers import``.
+    """
+    suffix = path.suffix.lower()
+    candidates = [r for r in registered().values() if suffix in r.suffixes]
+    if channel:
+        wanted = "call" if channel in ("call", "calls", "transcript", "transcripts") else channel
+        candidates = [r for r in candidates if r.channel == wanted]
+    else:
+        candidates = [r for r in candidates if r.channel != "customers"]
+    if not candidates:
+        known = sorted({s for r in registered().values() for s in r.suffixes if not channel or r.channel == channel})
+        raise UnknownFormat(
+            f"no {channel + ' ' if channel else ''}reader handles files ending in {suffix or '(no suffix)'!r}.",
+            source=str(path),
+            fix=f"rename or export it as one of {', '.join(known)}; or pass --channel to say what it is.",
+        )
+    return candidates[0]
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Every file under the given files and folders, in a stable (sorted) order."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not _skipped(child, path):
+                    yield child
+        else:
+            yield path
+
+
+def _skipped(child: Path, root: Path) -> bool:
+    rel = child.relative_to(root)
+    if any(part.startswith(".") for part in rel.parts):
+        return True
+    return child.name in SKIP_NAMES or child.suffix.lower() in SKIP_SUFFIXES
+
+
+def read_paths(
+    paths: Iterable[str | Path],
+    options: ReadOptions | None = None,
+    *,
+    channel: str | None = None,
+) -> Iterator[tuple[Path, Interaction | Customer | InputError]]:
+    """Yield (file, record-or-error) for every record in every file.
+
+    A file no reader can open yields one error for the whole file; the walk goes on.
+    """
+    options = options or ReadOptions()
+    for path in iter_files(paths):
+        try:
+            reader = reader_for(path, channel)
+            for item in reader.read(path, options):
+                yield path, item
+        except InputError as exc:
+            if exc.source is None:
+                exc.source = str(path)
+            yield path, exc

@@ -1,0 +1,248 @@
+"""What every reader shares: options, the registry, and the guards on a file.
+
+A reader is a small object with a stable, versioned ``name`` and one method,
+``read(path, options)``, that yields :class:`~voice.records.Interaction` records
+(or :class:`~voice.records.Customer` for CRM exports). A problem with one record
+inside a file (a bad row, a malformed message) is *yielded* as an
+:class:`~voice.errors.InputError` so the caller can quarantine it and go on; a
+problem with the whole file is *raised*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from ..errors import (
+    BadDate,
+    EmptyInput,
+    EncodingProblem,
+    FileTooLarge,
+    InputError,
+    UnreadableFile,
+)
+from ..records import Customer, Interaction
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MiB: an mbox can be big, a CSV row cannot
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Settings that change how files are read.
+
+    company_domains: e-mail domains of the company itself; mail from them is
+        outbound (an agent writing), and their addresses are never a customer's.
+    default_region: ISO country code used to read phone numbers written without
+        a country prefix (``"ES"`` reads ``612 345 678`` as ``+34612345678``).
+    max_bytes: files larger than this are refused (quarantined as too large).
+    encoding: force a text encoding instead of detecting it.
+    dayfirst: read ``03/04/2026`` as 3 April (True), as March 4 (False), or
+        decide per file from the values (None).
+    mapping: column overrides for tables, ``{"nps": "Puntuación final", ...}``.
+    """
+
+    company_domains: frozenset[str] = frozenset()
+    default_region: str = "ES"
+    max_bytes: int = DEFAULT_MAX_BYTES
+    encoding: str | None = None
+    dayfirst: bool | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    def is_company_address(self, address: str) -> bool:
+        domain = address.rsplit("@", 1)[-1].strip().lower().rstrip(">")
+        return any(domain == d or domain.endswith("." + d) for d in self.company_domains)
+
+
+class Reader(Protocol):
+    """A reader of one kind of source file."""
+
+    name: ClassVar[str]  # stable and versioned: "email.eml.v1"
+    channel: ClassVar[str]  # "email", "call", "survey", "customers"
+    suffixes: ClassVar[tuple[str, ...]]  # lower-case, with the dot: (".eml",)
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Interaction | Customer | InputError]:
+        ...
+
+
+_REGISTRY: dict[str, Reader] = {}
+
+
+def register(reader_cls: type) -> type:
+    """Class decorator: make a reader findable by name and by file suffix."""
+    instance = reader_cls()
+    if instance.name in _REGISTRY:
+        raise ValueError(f"reader name {instance.name!r} is registered twice")
+    _REGISTRY[instance.name] = instance
+    return reader_cls
+
+
+def registered() -> dict[str, Reader]:
+    return dict(_REGISTRY)
+
+
+# --- guards on a file -------------------------------------------------------
+
+BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x7fELF": "an executable",
+    b"\x1f\x8b": "a gzip archive",
+    b"PK\x03\x04": "a ZIP archive (or Office file)",
+    b"SQLite format 3": "a SQLite database",
+}
+
+
+def read_bytes(path: Path, options: ReadOptions, *, binary_ok: bool = False) -> bytes:
+    """Read a whole file, refusing what cannot be a text source.
+
+    Raises UnreadableFile, EmptyInput or FileTooLarge with the fix spelled out.
+    """
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFile(f"cannot open the file ({exc.strerror or exc}).", source=source,
+                             fix="check that the path exists and is readable by this user.") from exc
+    if not path.is_file():
+        raise UnreadableFile("this is not a regular file.", source=source,
+                             fix="pass a file, or a folder to read every file inside it.")
+    if size == 0:
+        raise EmptyInput("the file is empty (0 bytes).", source=source,
+                         fix="export it again, or remove it from the input folder.")
+    if size > options.max_bytes:
+        raise FileTooLarge(
+            f"the file is {size / 1e6:.1f} MB, over the limit of {options.max_bytes / 1e6:.0f} MB.",
+            source=source,
+            fix="split it into smaller files, or raise the limit with --max-mb.",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read the file ({exc.strerror or exc}).", source=source,
+                             fix="check the file's permissions.") from exc
+    if not binary_ok:
+        check_not_binary(data, source)
+    return data
+
+
+def check_not_binary(data: bytes, source: str) -> None:
+    head = data[:8192]
+    for magic, what in BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise UnreadableFile(f"this is {what}, not a text export.", source=source,
+                                 fix="export the data as text (.eml, .mbox, .txt, .vtt, .srt, .json, .csv) or .xlsx.")
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        raise UnreadableFile("this looks like a binary file (it holds NUL bytes).", source=source,
+                             fix="export the data as text, or remove this file from the input.")
+
+
+def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text: the forced encoding, else UTF-8 (with or without BOM),
+    UTF-16 with a BOM, else the best guess of charset-normalizer, else Windows-1252.
+
+    Returns (text, encoding used).
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise EncodingProblem(f"cannot decode the file as {encoding} ({exc}).", source=source,
+                                  fix="drop --encoding to let voice detect it, or name the right one.") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+        if best is not None and best.encoding:
+            enc = best.encoding
+            # Latin-1 files are nearly always really Windows-1252 (curly quotes, €).
+            if enc in ("latin_1", "iso8859_1", "ascii"):
+                enc = "cp1252"
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                pass
+    except ImportError:  # pragma: no cover - charset-normalizer is a dependency
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem("cannot tell the text encoding of this file.", source=source,
+                              fix="re-save it as UTF-8, or pass --encoding latin-1 (or the right one).") from exc
+
+
+# --- dates ------------------------------------------------------------------
+
+
+def parse_timestamp(value: Any, *, source: str | None = None, position: str | None = None,
+                    dayfirst: bool | None = None) -> str | None:
+    """Parse a date/time in any common form to ISO 8601.
+
+    Zone-aware values are converted to UTC (and written without the offset, so
+    every stored timestamp sorts as text); naive values are kept as given.
+    Returns None for an empty value; raises BadDate for one that cannot be read.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        from dateutil import parser as dateparser
+
+        try:
+            parsed = dateparser.parse(text, dayfirst=bool(dayfirst))
+        except (ValueError, OverflowError) as exc:
+            raise BadDate(f"cannot read the date {text!r}.", source=source, position=position,
+                          fix="write dates as YYYY-MM-DD (or YYYY-MM-DD HH:MM), or fix this value.") from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return parsed.isoformat(timespec="seconds")
+
+
+def guess_dayfirst(values: list[str]) -> bool:
+    """Decide day-first for a column of slash/dot/dash dates: True when any value
+    has a first number over 12 (``25/03/2026``), False when any has a second number
+    over 12 (``03/25/2026``); day-first by default, as most of our users write it."""
+    import re
+
+    pattern = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
+    for v in values:
+        m = pattern.match(str(v))
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12:
+            return True
+        if b > 12:
+            return False
+    return True
+
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "InputError",
+    "ReadOptions",
+    "Reader",
+    "check_not_binary",
+    "decode_text",
+    "guess_dayfirst",
+    "parse_timestamp",
+    "read_bytes",
+    "register",
+    "registered",
+]

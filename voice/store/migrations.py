@@ -1,0 +1,190 @@
+"""Versioned schema migrations, in the manner of sqlite-utils' ``Migrations``.
+
+Each change to the schema is one decorated function, applied once, in order, in
+its own transaction, and recorded in ``_voice_migrations``. Never edit a
+migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlite_utils
+
+from ..errors import StoreError
+
+Step = Callable[[sqlite_utils.Database], None]
+
+
+class Migrations:
+    def __init__(self, name: str):
+        self.name = name
+        self._steps: list[tuple[str, Step]] = []
+
+    def __call__(self, fn: Step) -> Step:
+        """Register ``fn`` as the next migration, named after the function."""
+        if any(n == fn.__name__ for n, _ in self._steps):
+            raise ValueError(f"migration {fn.__name__!r} is defined twice")
+        self._steps.append((fn.__name__, fn))
+        return fn
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n, _ in self._steps]
+
+    def applied(self, db: sqlite_utils.Database) -> list[str]:
+        if "_voice_migrations" not in db.table_names():
+            return []
+        return [r[0] for r in db.execute(
+            "select migration from _voice_migrations where name = ? order by id", [self.name]).fetchall()]
+
+    def pending(self, db: sqlite_utils.Database) -> list[str]:
+        done = set(self.applied(db))
+        return [n for n in self.names if n not in done]
+
+    def apply(self, db: sqlite_utils.Database) -> list[str]:
+        """Apply every pending migration; returns the names applied."""
+        db.execute(
+            "create table if not exists _voice_migrations ("
+            " id integer primary key, name text not null, migration text not null,"
+            " applied_at text not null, unique(name, migration))"
+        )
+        done = self.applied(db)
+        unknown = [n for n in done if n not in self.names]
+        if unknown:
+            raise StoreError(
+                f"this database has schema migrations this version of voice does not know ({', '.join(unknown)}).",
+                fix="upgrade voice (pip install -U voice) to open it, or use a database made by this version.",
+            )
+        ran = []
+        for name, step in self._steps:
+            if name in done:
+                continue
+            with db.atomic():
+                step(db)
+                db.execute(
+                    "insert into _voice_migrations (name, migration, applied_at) values (?, ?, ?)",
+                    [self.name, name, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")],
+                )
+            ran.append(name)
+        return ran
+
+
+migrations = Migrations("voice")
+
+
+@migrations
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        create table settings (
+            key text primary key,
+            value text
+        )""")
+    db.execute("""
+        create table customers (
+            id text primary key,
+            name text,
+            segment text,
+            lifetime_value real,
+            consent text,          -- JSON {"email": true, "marketing": false}
+            attributes text,       -- JSON: every other CRM column
+            source_path text,
+            source_pos text,
+            imported_at text,
+            updated_at text
+        )""")
+    db.execute("""
+        create table identities (
+            kind text not null,    -- email | phone | crm_id | respondent_id
+            value text not null,   -- normalized: lower-case email, E.164 phone
+            customer_id text not null references customers(id),
+            source text,           -- crm | learned
+            primary key (kind, value)
+        )""")
+    db.execute("create index identities_customer on identities(customer_id)")
+    db.execute("""
+        create table ingest_runs (
+            id integer primary key,
+            command text,
+            started_at text,
+            finished_at text,
+            status text,           -- running | done | interrupted
+            paths text,            -- JSON list
+            seen integer default 0,
+            added integer default 0,
+            duplicates integer default 0,
+            quarantined integer default 0,
+            linked integer default 0
+        )""")
+    db.execute("""
+        create table interactions (
+            id text primary key,
+            content_hash text not null unique,
+            channel text not null,
+            source_path text,
+            source_pos text,
+            timestamp text,
+            direction text,
+            subject text,
+            text text,
+            thread_id text,
+            external_id text,
+            customer_id text references customers(id),
+            link_method text,      -- crm_id | email | phone | respondent_id | thread | mentioned
+            link_value text,
+            link_confidence real,
+            linked_at text,
+            metadata text,         -- JSON
+            raw text,
+            run_id integer references ingest_runs(id),
+            ingested_at text
+        )""")
+    for col in ("customer_id", "channel", "timestamp", "thread_id", "external_id"):
+        db.execute(f"create index interactions_{col} on interactions({col})")
+    db.execute("""
+        create table interaction_handles (
+            interaction_id text not null references interactions(id),
+            kind text not null,
+            value text not null,   -- normalized like identities.value
+            role text not null,    -- from | to | cc | reply_to | caller | respondent | customer | mentioned
+            customer_side integer not null,
+            primary key (interaction_id, kind, value, role)
+        )""")
+    db.execute("create index interaction_handles_value on interaction_handles(kind, value)")
+    db.execute("""
+        create table turns (
+            interaction_id text not null references interactions(id),
+            idx integer not null,
+            role text,             -- customer | agent | unknown
+            speaker text,
+            start real,
+            "end" real,
+            text text,
+            primary key (interaction_id, idx)
+        )""")
+    db.execute("""
+        create table survey_scores (
+            interaction_id text primary key references interactions(id),
+            nps real,
+            csat real,
+            ces real,
+            touchpoint text
+        )""")
+    db.execute("""
+        create table quarantine (
+            id integer primary key,
+            run_id integer references ingest_runs(id),
+            source_path text,
+            position text,
+            kind text,
+            reason text,
+            fix text,
+            excerpt text,
+            first_seen text,
+            last_seen text,
+            times_seen integer default 1
+        )""")
+    db.execute("create unique index quarantine_where on quarantine(source_path, coalesce(position, ''), kind)")
+    db["interactions"].enable_fts(["subject", "text"], create_triggers=True,
+                                  tokenize="unicode61 remove_diacritics 2")
