@@ -83,7 +83,8 @@ class Voice:
         self.close()
 
     def read_options(self, *, encoding: str | None = None, dayfirst: bool | None = None,
-                     mapping: dict[str, str] | None = None, max_mb: float | None = None) -> ReadOptions:
+                     mapping: dict[str, str] | None = None, max_mb: float | None = None,
+                     sheet: str | None = None) -> ReadOptions:
         s = self.store.settings()
         return ReadOptions(
             company_domains=frozenset(s["company_domains"]),
@@ -92,24 +93,27 @@ class Voice:
             encoding=encoding,
             dayfirst=dayfirst,
             mapping=dict(mapping or {}),
+            sheet=sheet,
         )
 
     # --- writing ---
 
     def import_customers(self, paths: Sequence[str | Path], *, mapping: dict[str, str] | None = None,
-                         encoding: str | None = None, progress: Progress | None = None) -> RunReport:
+                         encoding: str | None = None, sheet: str | None = None,
+                         progress: Progress | None = None) -> RunReport:
         """Import CRM exports (CSV/XLSX). Known customers are updated; then every
         unlinked interaction is linked again, so earlier contacts find them."""
         return self._run("customers import", paths, channel="customers", progress=progress,
-                         options=self.read_options(mapping=mapping, encoding=encoding))
+                         options=self.read_options(mapping=mapping, encoding=encoding, sheet=sheet))
 
     def ingest(self, paths: Sequence[str | Path], *, channel: str | None = None,
                mapping: dict[str, str] | None = None, encoding: str | None = None,
-               dayfirst: bool | None = None, max_mb: float | None = None,
+               dayfirst: bool | None = None, max_mb: float | None = None, sheet: str | None = None,
                batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> RunReport:
         """Read emails, transcripts and surveys from files and folders into the
         store, quarantine what cannot be read, and link what can."""
-        options = self.read_options(mapping=mapping, encoding=encoding, dayfirst=dayfirst, max_mb=max_mb)
+        options = self.read_options(mapping=mapping, encoding=encoding, dayfirst=dayfirst, max_mb=max_mb,
+                                    sheet=sheet)
         return self._run("ingest", paths, channel=channel, progress=progress, options=options,
                          batch_size=batch_size)
 

@@ -26,6 +26,7 @@ EXIT_QUARANTINED = 3
 DbOption = Annotated[Path, typer.Option("--db", envvar="VOICE_DB", help="The voice database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SheetOption = Annotated[Optional[str], typer.Option(help="The worksheet to read in .xlsx files (default: the first).")]
 MapOption = Annotated[Optional[list[str]], typer.Option(
     "--map", help="Column override FIELD=HEADER, e.g. --map nps='Puntuación'. Repeatable.")]
 
@@ -101,12 +102,12 @@ def init(db: DbOption = Path("voice.db"),
 def customers_import(files: Annotated[list[Path], typer.Argument(help="CRM export(s): CSV or XLSX.")],
                      db: DbOption = Path("voice.db"), map: MapOption = None,
                      encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding.")] = None,
-                     quiet: QuietOption = False) -> None:
+                     sheet: SheetOption = None, quiet: QuietOption = False) -> None:
     """Import customer records; earlier interactions are linked to them."""
     v = _open(db)
     try:
         report = _with_progress(quiet, "customers", lambda p: v.import_customers(
-            files, mapping=_mapping(map), encoding=encoding, progress=p))
+            files, mapping=_mapping(map), encoding=encoding, sheet=sheet, progress=p))
     except VoiceError as exc:
         raise _fail(exc) from exc
     _print_report(report, "customers", quiet)
@@ -124,14 +125,14 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
            dayfirst: Annotated[Optional[bool], typer.Option(
                "--dayfirst/--monthfirst", help="How to read 03/04/2026 (default: decide per file).")] = None,
            max_mb: Annotated[Optional[float], typer.Option(help="Refuse files larger than this.")] = None,
-           quiet: QuietOption = False) -> None:
+           sheet: SheetOption = None, quiet: QuietOption = False) -> None:
     """Read emails (.eml, .mbox), call transcripts (.txt, .vtt, .srt, .json) and
     surveys (.csv, .xlsx); re-reading the same files adds nothing."""
     v = _open(db)
     try:
         report = _with_progress(quiet, "ingest", lambda p: v.ingest(
             paths, channel=channel, mapping=_mapping(map), encoding=encoding, dayfirst=dayfirst,
-            max_mb=max_mb, progress=p))
+            max_mb=max_mb, sheet=sheet, progress=p))
     except VoiceError as exc:
         raise _fail(exc) from exc
     _print_report(report, "ingest", quiet)
