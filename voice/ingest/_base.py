@@ -11,6 +11,7 @@ problem with the whole file is *raised*.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,6 +207,9 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
 # --- dates ------------------------------------------------------------------
 
 
+_YEAR_FIRST = re.compile(r"^\s*\d{4}[-/.]")
+
+
 def parse_timestamp(value: Any, *, source: str | None = None, position: str | None = None,
                     dayfirst: bool | None = None) -> str | None:
     """Parse a date/time in any common form to ISO 8601.
@@ -216,6 +220,7 @@ def parse_timestamp(value: Any, *, source: str | None = None, position: str | No
     """
     if value is None:
         return None
+    parsed: dt.datetime | None = None
     if isinstance(value, dt.datetime):
         parsed = value
     elif isinstance(value, dt.date):
@@ -224,10 +229,17 @@ def parse_timestamp(value: Any, *, source: str | None = None, position: str | No
         text = str(value).strip()
         if not text:
             return None
+        try:
+            parsed = dt.datetime.fromisoformat(text)  # the common case, and never day-first
+        except ValueError:
+            parsed = None
+    if parsed is None:
         from dateutil import parser as dateparser
 
+        # dateutil applies dayfirst even to year-first dates ("2026-10-03" -> 10 March).
+        first = _YEAR_FIRST.match(text) is None and bool(dayfirst)
         try:
-            parsed = dateparser.parse(text, dayfirst=bool(dayfirst))
+            parsed = dateparser.parse(text, dayfirst=first)
         except (ValueError, OverflowError) as exc:
             raise BadDate(f"cannot read the date {text!r}.", source=source, position=position,
                           fix="write dates as YYYY-MM-DD (or YYYY-MM-DD HH:MM), or fix this value.") from exc
@@ -244,8 +256,6 @@ def guess_dayfirst(values: Iterable[str]) -> bool:
     """Decide day-first for a column of slash/dot/dash dates: True when any value
     has a first number over 12 (``25/03/2026``), False when any has a second number
     over 12 (``03/25/2026``); day-first by default, as most of our users write it."""
-    import re
-
     pattern = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
     for v in values:
         m = pattern.match(str(v))
