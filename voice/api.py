@@ -123,8 +123,8 @@ class Voice:
         missing = [str(p) for p in paths if not Path(p).exists()]
         if missing:
             raise VoiceError(f"no such file or folder: {', '.join(missing)}.", fix="check the path.")
-        files = list(iter_files(paths))
-        report = RunReport(run_id=self.store.start_run(command, [str(p) for p in paths]), files=len(files))
+        total = sum(1 for _ in iter_files(paths))  # a cheap first walk, for the progress bar
+        report = RunReport(run_id=self.store.start_run(command, [str(p) for p in paths]), files=total)
         records: list[Interaction | Customer] = []
         errors: list[InputError] = []
 
@@ -145,11 +145,11 @@ class Voice:
                 errors.clear()
 
         done, current = 0, None
-        for path, item in read_paths(files, options, channel=channel):
+        for path, item in read_paths(paths, options, channel=channel):
             if path != current:
                 if progress and current is not None:
                     done += 1
-                    progress(done, len(files), path)
+                    progress(done, total, path)
                 current = path
             if isinstance(item, InputError):
                 errors.append(item)
@@ -160,7 +160,7 @@ class Voice:
                     flush()
         flush()
         if progress:
-            progress(len(files), len(files), current or Path("."))
+            progress(total, total, current or Path("."))
         if channel != "customers":
             self.store.resolve_threads()
         report.linked = self.link().linked

@@ -9,6 +9,7 @@ that kept it out, with the file it came from.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -48,22 +49,25 @@ def reader_for(path: Path, channel: str | None = None) -> Reader:
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Every file under the given files and folders, in a stable (sorted) order."""
+    """Every file under the given files and folders, in a stable (sorted) order.
+
+    Streams: a folder is walked one directory at a time, so memory holds one
+    directory's names, not the whole tree's paths.
+    """
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not _skipped(child, path):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if not _skipped(name):
+                    yield Path(folder, name)
 
 
-def _skipped(child: Path, root: Path) -> bool:
-    rel = child.relative_to(root)
-    if any(part.startswith(".") for part in rel.parts):
-        return True
-    return child.name in SKIP_NAMES or child.suffix.lower() in SKIP_SUFFIXES
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name in SKIP_NAMES or os.path.splitext(name)[1].lower() in SKIP_SUFFIXES
 
 
 def read_paths(
