@@ -231,7 +231,7 @@ class _TranscriptReader:
     name: ClassVar[str]
     suffixes: ClassVar[tuple[str, ...]]
     label_fix: ClassVar[str] = ("label each turn as 'Agente:'/'Cliente:' (or 'Agent:'/'Customer:'), "
-                                "or export with speaker diarization")
+                                "or export with speaker diarization.")
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Interaction | InputError]:
         source = str(path)
@@ -621,7 +621,7 @@ class VttReader(_TranscriptReader):
     name: ClassVar[str] = "call.vtt.v1"
     suffixes: ClassVar[tuple[str, ...]] = (".vtt",)
     label_fix: ClassVar[str] = ("mark each cue's speaker with a voice tag (<v Cliente>…</v>) or a "
-                                "'Cliente:'/'Agente:' prefix, or export with speaker diarization")
+                                "'Cliente:'/'Agente:' prefix, or export with speaker diarization.")
 
     def parse(self, text: str, source: str) -> Parsed:
         return _parse_vtt(text, source)
@@ -634,7 +634,7 @@ class SrtReader(_TranscriptReader):
     name: ClassVar[str] = "call.srt.v1"
     suffixes: ClassVar[tuple[str, ...]] = (".srt",)
     label_fix: ClassVar[str] = ("start each cue's text with its speaker ('Cliente: …' or '[Agente] …'), "
-                                "or export with speaker diarization")
+                                "or export with speaker diarization.")
 
     def parse(self, text: str, source: str) -> Parsed:
         return _parse_srt(text, source)

@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from .._clock import utc_now as now
-from ..errors import DuplicateRecord, InputError, StoreError
+from ..errors import DuplicateRecord, InputError, MalformedRecord, StoreError
 from ..link.normalize import handles_in_text, normalize
 from ..records import Customer, Interaction
 from .migrations import migrations
@@ -273,7 +273,7 @@ class Store:
                     value = normalize(kind, raw, region)
                     if not value:
                         if kind == "phone":
-                            problems.append(InputError(
+                            problems.append(MalformedRecord(
                                 f"customer {cust.id}: {raw!r} is not a valid phone number for region {region}; "
                                 "the customer was imported without it.",
                                 source=cust.source_path, position=cust.source_pos,

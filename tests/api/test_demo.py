@@ -1,0 +1,73 @@
+"""The demo on the bundled examples: what a newcomer sees after `make demo`."""
+
+import pytest
+
+import voice
+from voice.api import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "voice.db"
+    result = voice.demo(db)
+    v = voice.open(db)
+    yield result, v
+    v.close()
+
+
+def test_every_interaction_whose_customer_exists_is_linked(demo):
+    result, v = demo
+    s = result.status
+    assert s.customers == 60
+    assert {ch: c["total"] for ch, c in s.by_channel.items()} == {"call": 15, "email": 41, "survey": 166}
+    assert s.linkable_unlinked == 0 and s.unlinked_ambiguous == 0
+    assert s.linked == 208
+    # what stays unlinked is people the CRM does not know, or anonymous survey rows
+    reasons = {(r["handles"] or "-") for r in v.unlinked()}
+    assert "email:mark.davies@outlook.example" in reasons and "phone:+34655901234" in reasons
+
+
+def test_the_angry_customer_is_one_story_across_channels(demo):
+    _, v = demo
+    rows = v.store.db.execute(
+        "select channel, direction, external_id, link_method from interactions"
+        " where customer_id = 'C017' order by timestamp").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("email", "inbound"), ("email", "outbound"), ("email", "inbound"),
+                                            ("call", "inbound"), ("call", "inbound"), ("survey", "inbound")]
+    emails = v.store.db.execute("select distinct thread_id from interactions where customer_id = 'C017'"
+                                " and channel = 'email'").fetchall()
+    assert len(emails) == 1  # the three emails are one thread
+    nps = v.store.db.execute("select s.nps from survey_scores s join interactions i on i.id = s.interaction_id"
+                             " where i.customer_id = 'C017'").fetchone()[0]
+    assert nps == 0
+
+
+def test_a_caller_identified_only_by_the_number_he_says_is_linked(demo):
+    _, v = demo
+    row = v.store.db.execute("select customer_id, link_method from interactions where source_path like '%.srt'")
+    assert row.fetchone() == ("C003", "mentioned")
+
+
+def test_each_bad_file_is_quarantined_with_its_reason(demo):
+    result, v = demo
+    got = {(r["source_path"].split("examples/")[1], r["position"], r["kind"]) for r in v.quarantined()}
+    assert got == {
+        ("crm/customers.csv", "row 47", "malformed"),     # empty id
+        ("crm/customers.csv", "row 64", "duplicate"),     # C042 twice, different data
+        ("crm/customers.csv", "row 50", "malformed"),     # UK local number with region ES
+        ("bad/empty.eml", None, "empty"),
+        ("bad/scan.eml", None, "unreadable"),
+        ("bad/notes.txt", None, "malformed"),              # no speaker labels
+        ("bad/survey-broken.csv", "row 3", "out_of_range"),
+        ("bad/survey-broken.csv", "row 4", "bad_date"),
+        ("bad/survey-broken.csv", "row 5", "malformed"),
+    }
+    assert all(r["fix"] for r in v.quarantined())
+
+
+def test_running_the_same_ingest_again_adds_nothing(demo):
+    _, v = demo
+    before = v.store.count("interactions")
+    report = v.ingest([EXAMPLES / "emails", EXAMPLES / "calls", EXAMPLES / "surveys"])
+    assert report.added == 0 and report.duplicates == report.seen == before - 2  # 2 good rows in bad/
+    assert v.store.count("interactions") == before
