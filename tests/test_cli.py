@@ -57,3 +57,34 @@ def test_bad_map_option_is_a_usage_error(tmp_path):
     run("init", "--db", db)
     r = run("ingest", tmp_path, "--db", db, "--map", "nps")
     assert r.exit_code == 2
+
+
+def test_channel_option_reads_a_maildir(tmp_path):
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    maildir = tmp_path / "Maildir" / "cur"
+    paths = write_emails(maildir, 3)
+    for p in paths:  # Maildir names carry no suffix
+        p.rename(p.with_name(p.stem + ".M1P2.host:2,S"))
+    assert run("ingest", tmp_path / "Maildir", "--db", db, "--quiet").exit_code == 3  # unknown suffix
+    r = run("ingest", tmp_path / "Maildir", "--db", db, "--channel", "email")
+    assert r.exit_code == 0 and "3 added" in r.output
+
+
+def test_init_refuses_an_unknown_time_zone(tmp_path):
+    r = run("init", "--db", tmp_path / "v.db", "--timezone", "Mars/Olympus")
+    assert r.exit_code == 1 and "Europe/Madrid" in r.output
+
+
+def test_a_mapping_file_maps_odd_survey_headers(tmp_path):
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    (tmp_path / "s.csv").write_text("Correo;Puntuación;Observaciones\nana@x.example;9;Muy bien\n", encoding="utf-8")
+    (tmp_path / "map.yaml").write_text("nps: Puntuación\ncomment: Observaciones\nemail: Correo\n", encoding="utf-8")
+    r = run("ingest", tmp_path / "s.csv", "--db", db, "--mapping", tmp_path / "map.yaml")
+    assert r.exit_code == 0, r.output
+    import sqlite3
+
+    row = sqlite3.connect(db).execute(
+        "select i.text, s.nps from interactions i join survey_scores s on s.interaction_id = i.id").fetchone()
+    assert row == ("Muy bien", 9.0)

@@ -94,6 +94,7 @@ class Voice:
             dayfirst=dayfirst,
             mapping=dict(mapping or {}),
             sheet=sheet,
+            timezone=s["timezone"],
         )
 
     # --- writing ---
@@ -216,10 +217,18 @@ class Voice:
         return self.store.customer(customer_id)
 
 
-def init(db: str | Path, *, region: str | None = None, company_domains: Iterable[str] | None = None) -> Voice:
-    """Make a database (or upgrade an existing one) and record its settings."""
+def init(db: str | Path, *, region: str | None = None, company_domains: Iterable[str] | None = None,
+         timezone: str | None = None) -> Voice:
+    """Make a database (or upgrade an existing one) and record its settings:
+    the phone region, the company's own email domains, and the time zone of
+    times written without one."""
     store = Store.open(db, create=True)
-    store.set_settings(region=region, company_domains=list(company_domains) if company_domains is not None else None)
+    try:
+        store.set_settings(region=region, timezone=timezone,
+                           company_domains=list(company_domains) if company_domains is not None else None)
+    except VoiceError:
+        store.close()
+        raise
     return Voice(store)
 
 
@@ -245,7 +254,7 @@ def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
     if not examples.is_dir():
         raise VoiceError(f"the examples folder {examples} is missing.",
                          fix="run the demo from a clone of the voice repository, or pass --examples.")
-    v = init(db, region="ES", company_domains=["lunahogar.example"])
+    v = init(db, region="ES", company_domains=["lunahogar.example"], timezone="Europe/Madrid")
     with v:
         customers = v.import_customers(sorted((examples / "crm").glob("*.csv")))
         sources = [examples / name for name in ("emails", "calls", "surveys", "bad") if (examples / name).exists()]

@@ -27,6 +27,8 @@ DbOption = Annotated[Path, typer.Option("--db", envvar="VOICE_DB", help="The voi
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 SheetOption = Annotated[Optional[str], typer.Option(help="The worksheet to read in .xlsx files (default: the first).")]
+MappingFileOption = Annotated[Optional[Path], typer.Option(
+    "--mapping", help="A YAML/TOML file of FIELD: HEADER lines (--map wins over it).")]
 MapOption = Annotated[Optional[list[str]], typer.Option(
     "--map", help="Column override FIELD=HEADER, e.g. --map nps='Puntuación'. Repeatable.")]
 
@@ -36,8 +38,10 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _mapping(items: list[str] | None) -> dict[str, str]:
-    out = {}
+def _mapping(items: list[str] | None, file: Path | None = None) -> dict[str, str]:
+    from .ingest.mapping import load_mapping
+
+    out = load_mapping(file) if file else {}
     for item in items or []:
         if "=" not in item:
             raise typer.BadParameter(f"{item!r} is not FIELD=HEADER", param_hint="--map")
@@ -87,27 +91,30 @@ def _print_report(report: api.RunReport, what: str, quiet: bool) -> None:
 def init(db: DbOption = Path("voice.db"),
          region: Annotated[str, typer.Option(help="Country for phone numbers without a prefix (ISO code).")] = "ES",
          company_domain: Annotated[Optional[list[str]], typer.Option(
-             help="Your own email domain: mail from it is an agent's. Repeatable.")] = None) -> None:
-    """Make a database (or upgrade one) and set its region and company domains."""
+             help="Your own email domain: mail from it is an agent's. Repeatable.")] = None,
+         timezone: Annotated[Optional[str], typer.Option(
+             help="Zone of times written without one, e.g. Europe/Madrid (default UTC).")] = None) -> None:
+    """Make a database (or upgrade one) and set its region, company domains and time zone."""
     try:
-        v = api.init(db, region=region, company_domains=company_domain)
+        v = api.init(db, region=region, company_domains=company_domain, timezone=timezone)
     except VoiceError as exc:
         raise _fail(exc) from exc
     s = v.store.settings()
-    typer.echo(f"voice database ready: {db} (region {s['region']}, company domains: "
+    typer.echo(f"voice database ready: {db} (region {s['region']}, time zone {s['timezone']}, company domains: "
                f"{', '.join(s['company_domains']) or 'none'})")
 
 
 @customers_app.command("import")
 def customers_import(files: Annotated[list[Path], typer.Argument(help="CRM export(s): CSV or XLSX.")],
-                     db: DbOption = Path("voice.db"), map: MapOption = None,
+                     db: DbOption = Path("voice.db"), map: MapOption = None, mapping: MappingFileOption = None,
                      encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding.")] = None,
                      sheet: SheetOption = None, quiet: QuietOption = False) -> None:
     """Import customer records; earlier interactions are linked to them."""
     v = _open(db)
     try:
+        columns = _mapping(map, mapping)
         report = _with_progress(quiet, "customers", lambda p: v.import_customers(
-            files, mapping=_mapping(map), encoding=encoding, sheet=sheet, progress=p))
+            files, mapping=columns, encoding=encoding, sheet=sheet, progress=p))
     except VoiceError as exc:
         raise _fail(exc) from exc
     _print_report(report, "customers", quiet)
@@ -120,7 +127,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
            db: DbOption = Path("voice.db"),
            channel: Annotated[Optional[str], typer.Option(
                help="Read every file as this channel: email, call or survey.")] = None,
-           map: MapOption = None,
+           map: MapOption = None, mapping: MappingFileOption = None,
            encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding (e.g. latin-1).")] = None,
            dayfirst: Annotated[Optional[bool], typer.Option(
                "--dayfirst/--monthfirst", help="How to read 03/04/2026 (default: decide per file).")] = None,
@@ -130,8 +137,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
     surveys (.csv, .xlsx); re-reading the same files adds nothing."""
     v = _open(db)
     try:
+        columns = _mapping(map, mapping)
         report = _with_progress(quiet, "ingest", lambda p: v.ingest(
-            paths, channel=channel, mapping=_mapping(map), encoding=encoding, dayfirst=dayfirst,
+            paths, channel=channel, mapping=columns, encoding=encoding, dayfirst=dayfirst,
             max_mb=max_mb, sheet=sheet, progress=p))
     except VoiceError as exc:
         raise _fail(exc) from exc

@@ -59,3 +59,10 @@ def test_file_guards(tmp_path):
         open_checked(tmp_path / "nul.txt", opts)
     with pytest.raises(UnreadableFile):
         read_bytes(tmp_path / "missing.eml", opts)
+
+
+def test_naive_times_are_read_in_the_configured_zone_and_stored_in_utc():
+    assert parse_timestamp("2026-10-07 11:20", timezone="Europe/Madrid") == "2026-10-07T09:20:00"
+    assert parse_timestamp("2026-12-07 11:20", timezone="Europe/Madrid") == "2026-12-07T10:20:00"  # winter
+    assert parse_timestamp("2026-10-07", timezone="Europe/Madrid") == "2026-10-07T00:00:00"  # a bare date stays
+    assert parse_timestamp("2026-10-07T11:20:00+00:00", timezone="Europe/Madrid") == "2026-10-07T11:20:00"

@@ -34,3 +34,15 @@ def test_folder_walk_is_sorted_and_skips_hidden_and_docs(tmp_path):
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("x")
     assert [str(p.relative_to(tmp_path)) for p in iter_files([tmp_path])] == ["a.vtt", "b/1.eml", "b/2.eml"]
+
+
+def test_channel_reads_a_file_with_no_known_suffix_as_that_channel():
+    assert reader_for(Path("Maildir/cur/1700000000.M1P2.host:2,S"), "email").name == "email.eml.v1"
+    assert reader_for(Path("call-0001.log"), "calls").name == "call.text.v1"
+    assert reader_for(Path("export.tsv"), "survey").name == "survey.csv.v1"
+
+
+def test_unknown_channel_lists_the_real_ones():
+    with pytest.raises(UnknownFormat) as err:
+        reader_for(Path("a.eml"), "fax")
+    assert "email, call, survey" in err.value.fix

@@ -72,3 +72,15 @@ def test_failed_migration_rolls_back(tmp_path):
         m.apply(db)
     assert "a" in db.table_names() and "b" not in db.table_names()
     assert m.applied(db) == ["first"]
+
+
+def test_settings_are_validated_before_they_are_written(tmp_path):
+    from voice.errors import ConfigError
+
+    s = Store.open(tmp_path / "v.db", create=True)
+    with pytest.raises(ConfigError, match="Europe/Madrid"):
+        s.set_settings(timezone="Mars/Olympus")
+    with pytest.raises(ConfigError, match="two-letter"):
+        s.set_settings(region="XX")
+    s.set_settings(region="gb", timezone="Europe/London", company_domains=["@Luna.example ", ""])
+    assert s.settings() == {"region": "GB", "company_domains": ["luna.example"], "timezone": "Europe/London"}

@@ -25,25 +25,37 @@ SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 SKIP_SUFFIXES = {".md", ".yaml", ".yml", ".toml"}
 
 
+# With --channel, a file whose suffix no reader of that channel knows (a Maildir
+# message has none) is read by the channel's plainest reader.
+CHANNEL_DEFAULTS = {"email": "email.eml.v1", "call": "call.text.v1", "survey": "survey.csv.v1",
+                    "customers": "customers.csv.v1"}
+CHANNEL_ALIASES = {"emails": "email", "mail": "email", "calls": "call", "transcript": "call",
+                   "transcripts": "call", "surveys": "survey", "customer": "customers", "crm": "customers"}
+
+
 def reader_for(path: Path, channel: str | None = None) -> Reader:
     """The reader for a file, by channel (when given) and suffix.
 
-    ``channel`` picks among readers of the same suffix: a ``.csv`` is a survey
-    for ``ingest`` and a customer table for ``customers import``.
+    ``channel`` picks among readers of the same suffix (a ``.csv`` is a survey
+    for ``ingest`` and a customer table for ``customers import``), and reads a
+    file with an unknown suffix as that channel's plainest format.
     """
     suffix = path.suffix.lower()
-    candidates = [r for r in registered().values() if suffix in r.suffixes]
-    if channel:
-        wanted = "call" if channel in ("call", "calls", "transcript", "transcripts") else channel
-        candidates = [r for r in candidates if r.channel == wanted]
-    else:
-        candidates = [r for r in candidates if r.channel != "customers"]
+    readers = registered()
+    if channel is not None:
+        channel = CHANNEL_ALIASES.get(channel.lower(), channel.lower())
+        if channel not in CHANNEL_DEFAULTS:
+            raise UnknownFormat(f"there is no channel {channel!r}.", source=str(path),
+                                fix=f"use one of {', '.join(c for c in CHANNEL_DEFAULTS if c != 'customers')}.")
+        candidates = [r for r in readers.values() if r.channel == channel and suffix in r.suffixes]
+        return candidates[0] if candidates else readers[CHANNEL_DEFAULTS[channel]]
+    candidates = [r for r in readers.values() if suffix in r.suffixes and r.channel != "customers"]
     if not candidates:
-        known = sorted({s for r in registered().values() for s in r.suffixes if not channel or r.channel == channel})
+        known = sorted({s for r in readers.values() if r.channel != "customers" for s in r.suffixes})
         raise UnknownFormat(
-            f"no {channel + ' ' if channel else ''}reader handles files ending in {suffix or '(no suffix)'!r}.",
+            f"no reader handles files ending in {suffix or '(no suffix)'!r}.",
             source=str(path),
-            fix=f"rename or export it as one of {', '.join(known)}; or pass --channel to say what it is.",
+            fix=f"export it as one of {', '.join(known)}; or pass --channel to say what it is.",
         )
     return candidates[0]
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Protocol
 
+from .._clock import zone
 from ..errors import (
     BadDate,
     EmptyInput,
@@ -44,6 +45,9 @@ class ReadOptions:
         decide per file from the values (None).
     mapping: column overrides for tables, ``{"nps": "Puntuación final", ...}``.
     sheet: the worksheet to read in an XLSX workbook (default: the first).
+    timezone: the zone of times written without one (a call's "2026-10-07 11:20",
+        a survey export's dates), e.g. ``"Europe/Madrid"``; they are stored in UTC
+        like every other timestamp, so channels sort together.
     """
 
     company_domains: frozenset[str] = frozenset()
@@ -53,6 +57,7 @@ class ReadOptions:
     dayfirst: bool | None = None
     mapping: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
+    timezone: str = "UTC"
 
     def is_company_address(self, address: str) -> bool:
         domain = address.rsplit("@", 1)[-1].strip().lower().rstrip(">")
@@ -211,11 +216,12 @@ _YEAR_FIRST = re.compile(r"^\s*\d{4}[-/.]")
 
 
 def parse_timestamp(value: Any, *, source: str | None = None, position: str | None = None,
-                    dayfirst: bool | None = None) -> str | None:
-    """Parse a date/time in any common form to ISO 8601.
+                    dayfirst: bool | None = None, timezone: str | None = None) -> str | None:
+    """Parse a date/time in any common form to ISO 8601 in UTC.
 
-    Zone-aware values are converted to UTC (and written without the offset, so
-    every stored timestamp sorts as text); naive values are kept as given.
+    Zone-aware values are converted to UTC; naive ones are read in ``timezone``
+    (when given) and converted too. The result is written without an offset, so
+    every stored timestamp sorts as text. A bare date stays midnight of that date.
     Returns None for an empty value; raises BadDate for one that cannot be read.
     """
     if value is None:
@@ -243,6 +249,8 @@ def parse_timestamp(value: Any, *, source: str | None = None, position: str | No
         except (ValueError, OverflowError) as exc:
             raise BadDate(f"cannot read the date {text!r}.", source=source, position=position,
                           fix="write dates as YYYY-MM-DD (or YYYY-MM-DD HH:MM), or fix this value.") from exc
+    if parsed.tzinfo is None and timezone and timezone.upper() != "UTC" and _has_time(value, parsed):
+        parsed = parsed.replace(tzinfo=zone(timezone))
     if parsed.tzinfo is not None:
         try:
             parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
@@ -250,6 +258,14 @@ def parse_timestamp(value: Any, *, source: str | None = None, position: str | No
             raise BadDate(f"the date {value!r} has an impossible time zone ({exc}).", source=source,
                           position=position, fix="give the time with a real UTC offset, e.g. +0200.") from exc
     return parsed.isoformat(timespec="seconds")
+
+
+def _has_time(value: Any, parsed: dt.datetime) -> bool:
+    if isinstance(value, dt.datetime):
+        return True
+    if isinstance(value, dt.date):
+        return False
+    return parsed.time() != dt.time(0) or ":" in str(value)
 
 
 def guess_dayfirst(values: Iterable[str]) -> bool:
@@ -276,6 +292,7 @@ __all__ = [
     "Reader",
     "check_file",
     "check_not_binary",
+    "zone",
     "decode_text",
     "guess_dayfirst",
     "open_checked",

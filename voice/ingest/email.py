@@ -87,7 +87,8 @@ def _build(headers: dict[str, list[str]], body: _Body, data: bytes, options: Rea
     message_id = _first_id(_first(headers, "message-id"))
     in_reply_to = _first_id(_first(headers, "in-reply-to"))
     references = _all_ids(" ".join(headers.get("references", [])))
-    timestamp, date_problem = _timestamp(decode_header_value(_first(headers, "date"), fallback), source, position)
+    timestamp, date_problem = _timestamp(decode_header_value(_first(headers, "date"), fallback), source, position,
+                                         options.timezone)
     raw = data.decode("utf-8", "replace")
     metadata: dict[str, object] = {
         "from_name": (senders[0][0] or None) if senders else None,
@@ -241,7 +242,8 @@ def _all_ids(value: str) -> list[str]:
     return ids if ids else value.split()
 
 
-def _timestamp(value: str | None, source: str, position: str | None) -> tuple[str | None, str | None]:
+def _timestamp(value: str | None, source: str, position: str | None,
+               timezone: str) -> tuple[str | None, str | None]:
     """(UTC ISO timestamp, problem) from a Date header; a bad date is noted, not fatal."""
     if not value or not value.strip():
         return None, "the message has no Date header."
@@ -250,7 +252,8 @@ def _timestamp(value: str | None, source: str, position: str | None) -> tuple[st
     except (TypeError, ValueError, IndexError, OverflowError):
         parsed = None  # not an RFC 5322 date: the general date reader gets a try
     try:
-        return parse_timestamp(parsed if parsed is not None else value, source=source, position=position), None
+        return parse_timestamp(parsed if parsed is not None else value, source=source, position=position,
+                               timezone=timezone), None
     except BadDate:
         return None, f"cannot read the Date header {value.strip()!r}; the timestamp is left empty."
 

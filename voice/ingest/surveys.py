@@ -147,8 +147,9 @@ def _combine(problems: list[InputError]) -> InputError:
 class SurveyRows:
     """Turns rows of one survey table into Interactions (or the error for a bad row)."""
 
-    def __init__(self, path: Path, table: Table, columns: ColumnMap, dayfirst: bool):
+    def __init__(self, path: Path, table: Table, columns: ColumnMap, dayfirst: bool, timezone: str = "UTC"):
         self.path, self.table, self.columns, self.dayfirst = path, table, columns, dayfirst
+        self.timezone = timezone
         self.source = str(path)
         self.is_xlsx = table.details.get("format") == "xlsx"
 
@@ -227,7 +228,8 @@ class SurveyRows:
         if self.is_xlsx:
             value = _excel_serial(value)
         try:
-            return parse_timestamp(value, source=self.source, position=row.position, dayfirst=self.dayfirst)
+            return parse_timestamp(value, source=self.source, position=row.position, dayfirst=self.dayfirst,
+                                   timezone=self.timezone)
         except BadDate as exc:
             problems.append(BadDate(f"cannot read the date {cell_text(value)!r} in column {header!r}.",
                                     source=self.source, position=row.position, fix=exc.fix))
@@ -268,7 +270,7 @@ def read_survey_table(path: Path, table: Table, options: ReadOptions) -> Iterato
         needed = [s for s in SURVEY_FIELDS if s.name in CONTENT_FIELDS]
         raise missing_columns_error(table, needed, what="a score (NPS, CSAT, CES) or a comment", example="nps")
     rows, dayfirst = rows_with_dayfirst(table, columns, options)
-    convert = SurveyRows(path, table, columns, dayfirst).convert
+    convert = SurveyRows(path, table, columns, dayfirst, options.timezone).convert
     for row in rows:
         yield convert(row)
 

@@ -212,7 +212,8 @@ def _timestamp(date: str | None, source: str, options: ReadOptions) -> str | Non
     if not date:
         return None
     dayfirst = options.dayfirst if options.dayfirst is not None else guess_dayfirst([date])
-    return parse_timestamp(date, source=source, position="metadata 'date'", dayfirst=dayfirst)
+    return parse_timestamp(date, source=source, position="metadata 'date'", dayfirst=dayfirst,
+                           timezone=options.timezone)
 
 
 def _identities(meta: CallMeta) -> list[Identity]:

@@ -18,12 +18,13 @@ from typing import Any
 import sqlite_utils
 
 from .._clock import utc_now as now
-from ..errors import DuplicateRecord, InputError, MalformedRecord, StoreError
+from .._clock import zone
+from ..errors import ConfigError, DuplicateRecord, InputError, MalformedRecord, StoreError
 from ..link.normalize import handles_in_text, normalize
 from ..records import Customer, Interaction
 from .migrations import migrations
 
-DEFAULT_SETTINGS = {"region": "ES", "company_domains": "[]"}
+DEFAULT_SETTINGS = {"region": "ES", "company_domains": "[]", "timezone": "UTC"}
 
 
 def _json(value: Any) -> str:
@@ -85,10 +86,22 @@ class Store:
         return {
             "region": rows.get("region") or "ES",
             "company_domains": json.loads(rows.get("company_domains") or "[]"),
+            "timezone": rows.get("timezone") or "UTC",
         }
 
-    def set_settings(self, *, region: str | None = None, company_domains: Sequence[str] | None = None) -> None:
+    def set_settings(self, *, region: str | None = None, company_domains: Sequence[str] | None = None,
+                     timezone: str | None = None) -> None:
+        if timezone:
+            zone(timezone)  # refuse an unknown zone before writing anything
+        if region:
+            import phonenumbers
+
+            if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+                raise ConfigError(f"unknown region {region!r} for phone numbers.",
+                                  fix="use a two-letter ISO country code such as ES, GB, MX or US.")
         with self.db.atomic():
+            if timezone:
+                self.db.execute("insert or replace into settings (key, value) values ('timezone', ?)", [timezone])
             if region:
                 self.db.execute("insert or replace into settings (key, value) values ('region', ?)", [region.upper()])
             if company_domains is not None:
