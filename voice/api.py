@@ -39,6 +39,7 @@ class RunReport:
     duplicates: int = 0
     quarantined: int = 0
     linked: int = 0
+    resolved: int = 0  # earlier quarantine entries whose files now read cleanly
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # the quarantine messages, first 50
 
@@ -129,6 +130,8 @@ class Voice:
         records: list[Interaction | Customer] = []
         errors: list[InputError] = []
 
+        finished_files: list[str] = []  # read to the end since the last flush
+
         def flush() -> None:
             if records:
                 if channel == "customers":
@@ -144,21 +147,27 @@ class Voice:
                 report.quarantined += self.store.quarantine(errors, report.run_id)
                 report.problems.extend(str(e) for e in errors[: max(0, 50 - len(report.problems))])
                 errors.clear()
+            report.resolved += self.store.resolve_quarantine(finished_files, report.run_id)
+            finished_files.clear()
 
         done, current = 0, None
         for path, item in read_paths(paths, options, channel=channel):
             if path != current:
-                if progress and current is not None:
+                if current is not None:
+                    finished_files.append(str(current))
                     done += 1
-                    progress(done, total, path)
+                    if progress:
+                        progress(done, total, path)
                 current = path
             if isinstance(item, InputError):
                 errors.append(item)
             else:
                 report.seen += 1
                 records.append(item)
-                if len(records) >= batch_size:
-                    flush()
+            if len(records) >= batch_size or len(errors) + len(finished_files) >= batch_size:
+                flush()
+        if current is not None:
+            finished_files.append(str(current))
         flush()
         if progress:
             progress(total, total, current or Path("."))
@@ -189,7 +198,8 @@ class Voice:
             join interaction_handles h on h.interaction_id = x.id and h.customer_side = 1
             join identities i on i.kind = h.kind and i.value = h.value
             where x.customer_id is null and coalesce(x.link_method, '') != 'ambiguous'""").fetchone()[0])
-        kinds = Counter(dict(db.execute("select kind, count(*) from quarantine group by kind").fetchall()))
+        kinds = Counter(dict(db.execute(
+            "select kind, count(*) from quarantine where resolved_at is null group by kind").fetchall()))
         runs = self.store.runs(1)
         return Status(
             customers=self.store.count("customers"),
@@ -207,8 +217,9 @@ class Voice:
     def unlinked(self, limit: int | None = 100) -> list[dict]:
         return unlinked(self.store, limit)
 
-    def quarantined(self, run_id: int | None = None, limit: int | None = None) -> list[dict]:
-        return self.store.quarantined(run_id, limit)
+    def quarantined(self, run_id: int | None = None, limit: int | None = None, *,
+                    resolved: bool = False) -> list[dict]:
+        return self.store.quarantined(run_id, limit, resolved=resolved)
 
     def interaction(self, interaction_id: str) -> dict | None:
         return self.store.interaction(interaction_id)

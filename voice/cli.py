@@ -79,7 +79,9 @@ def _print_report(report: api.RunReport, what: str, quiet: bool) -> None:
     line = (f"{what}: {report.files} files, {report.seen} records read, {report.added} added"
             + (f", {report.updated} updated" if report.updated else "")
             + f", {report.duplicates} already stored, {report.linked} linked"
-            + f", {report.quarantined} quarantined ({report.seconds:.1f} s)")
+            + f", {report.quarantined} quarantined"
+            + (f", {report.resolved} earlier problems resolved" if report.resolved else "")
+            + f" ({report.seconds:.1f} s)")
     typer.echo(line)
     for problem in report.problems[:10]:
         typer.secho(f"  quarantined: {problem}", fg=typer.colors.YELLOW)
@@ -190,9 +192,11 @@ def unlinked_cmd(db: DbOption = Path("voice.db"), limit: int = 100, as_json: Jso
 
 @app.command()
 def quarantine(db: DbOption = Path("voice.db"), run: Annotated[Optional[int], typer.Option(
-        help="Only this run's.")] = None, as_json: JsonOption = False) -> None:
+        help="Only this run's.")] = None,
+        all_: Annotated[bool, typer.Option("--all", help="Also those resolved since (the file was fixed).")] = False,
+        as_json: JsonOption = False) -> None:
     """Inputs that were refused, with the reason and the fix."""
-    rows = _open(db).quarantined(run)
+    rows = _open(db).quarantined(run, resolved=all_)
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -200,7 +204,8 @@ def quarantine(db: DbOption = Path("voice.db"), run: Annotated[Optional[int], ty
         typer.echo("nothing quarantined.")
     for r in rows:
         where = r["source_path"] + (f" ({r['position']})" if r["position"] else "")
-        typer.echo(f"{where}: [{r['kind']}] {r['reason']}")
+        done = f" (resolved at {r['resolved_at']})" if r.get("resolved_at") else ""
+        typer.echo(f"{where}: [{r['kind']}] {r['reason']}{done}")
         if r["fix"]:
             typer.echo(f"    fix: {r['fix']}")
 

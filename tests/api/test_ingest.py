@@ -135,3 +135,24 @@ def test_a_process_killed_midway_resumes_to_the_same_database(tmp_path):
     assert report.added == 1200 - before
     v.close()
     assert snapshot(db) == snapshot(tmp_path / "clean.db")
+
+
+def test_fixing_a_bad_file_resolves_its_quarantine_entries(tmp_path):
+    survey = tmp_path / "in" / "nps.csv"
+    survey.parent.mkdir()
+    survey.write_text("fecha;nps;comentario\n2026-10-01;11;Mal\n2026-10-02;ayer;x\n2026-10-03;9;Bien\n",
+                      encoding="utf-8")
+    (tmp_path / "in" / "empty.eml").write_bytes(b"")
+    v = voice.init(tmp_path / "v.db")
+    first = v.ingest([tmp_path / "in"])
+    assert first.added == 1 and first.quarantined == 3
+    # the user fixes the NPS and removes nothing else; the empty email stays broken
+    survey.write_text("fecha;nps;comentario\n2026-10-01;10;Mal\n2026-10-02;ayer;x\n2026-10-03;9;Bien\n",
+                      encoding="utf-8")
+    second = v.ingest([tmp_path / "in"])
+    assert second.added == 1 and second.resolved == 1 and second.quarantined == 2
+    open_ = {(os.path.basename(r["source_path"]), r["position"]) for r in v.quarantined()}
+    assert open_ == {("nps.csv", "row 3"), ("empty.eml", None)}
+    everything = v.quarantined(resolved=True)
+    assert [r["position"] for r in everything if r["resolved_at"]] == ["row 2"]
+    assert v.status().quarantined == 2

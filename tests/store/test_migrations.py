@@ -84,3 +84,23 @@ def test_settings_are_validated_before_they_are_written(tmp_path):
         s.set_settings(region="XX")
     s.set_settings(region="gb", timezone="Europe/London", company_domains=["@Luna.example ", ""])
     assert s.settings() == {"region": "GB", "company_domains": ["luna.example"], "timezone": "Europe/London"}
+
+
+def test_a_database_made_before_m002_is_upgraded_with_its_data(tmp_path):
+    """Build a database with only the first migration, as voice 0.1 made it, then open it."""
+    import sqlite_utils
+
+    from voice.store.migrations import Migrations, m001_initial
+
+    path = tmp_path / "old.db"
+    old = Migrations("voice")
+    old(m001_initial)
+    db = sqlite_utils.Database(path)
+    old.apply(db)
+    db.execute("insert into quarantine (source_path, position, kind, reason) values ('a.csv', 'row 2', 'bad_date', 'x')")
+    db.close()
+
+    s = Store.open(path)
+    assert migrations.applied(s.db) == migrations.names
+    [row] = s.quarantined()
+    assert row["source_path"] == "a.csv" and row["resolved_at"] is None

@@ -286,12 +286,8 @@ class XlsxCustomerReader:
     channel: ClassVar[str] = "customers"
     suffixes: ClassVar[tuple[str, ...]] = (".xlsx",)
 
-    def __init__(self, sheet: str | None = None):
-        self.sheet = sheet
-
     def read(self, path: Path, options: ReadOptions) -> Iterator[Customer | InputError]:
-        sheet = options.sheet or self.sheet
-        yield from read_customer_table(path, open_xlsx(path, options, sheet), options)
+        yield from read_customer_table(path, open_xlsx(path, options, options.sheet), options)
 
 
 __all__ = [

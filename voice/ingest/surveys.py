@@ -291,12 +291,8 @@ class XlsxSurveyReader:
     channel: ClassVar[str] = "survey"
     suffixes: ClassVar[tuple[str, ...]] = (".xlsx", ".xlsm")
 
-    def __init__(self, sheet: str | None = None):
-        self.sheet = sheet
-
     def read(self, path: Path, options: ReadOptions) -> Iterator[Interaction | InputError]:
-        sheet = options.sheet or self.sheet
-        yield from read_survey_table(path, open_xlsx(path, options, sheet), options)
+        yield from read_survey_table(path, open_xlsx(path, options, options.sheet), options)
 
 
 __all__ = ["CsvSurveyReader", "SURVEY_FIELDS", "XlsxSurveyReader", "parse_score", "read_survey_table"]

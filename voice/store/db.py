@@ -236,15 +236,35 @@ class Store:
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (source_path, coalesce(position, ''), kind) do update set
                     run_id = excluded.run_id, reason = excluded.reason, fix = excluded.fix,
-                    last_seen = excluded.last_seen, times_seen = times_seen + 1
+                    last_seen = excluded.last_seen, times_seen = times_seen + 1,
+                    resolved_at = null, resolved_run_id = null
             """, rows)
         return len(rows)
 
-    def quarantined(self, run_id: int | None = None, limit: int | None = None) -> list[dict]:
-        sql = "select * from quarantine"
+    def resolve_quarantine(self, source_paths: Sequence[str], run_id: int) -> int:
+        """Mark resolved the earlier problems of files this run read in full without
+        raising them again (the user fixed the file). Call after the run's own
+        problems for those files are written."""
+        if not source_paths:
+            return 0
+        stamp = now()
+        marks = ",".join("?" * len(source_paths))
+        with self.db.atomic():
+            cur = self.db.execute(
+                f"update quarantine set resolved_at = ?, resolved_run_id = ? where resolved_at is null"
+                f" and coalesce(run_id, -1) != ? and source_path in ({marks})",
+                [stamp, run_id, run_id, *source_paths])
+        return max(cur.rowcount, 0)
+
+    def quarantined(self, run_id: int | None = None, limit: int | None = None, *,
+                    resolved: bool = False) -> list[dict]:
+        """Open problems (or, with ``resolved=True``, every one ever recorded)."""
+        sql = "select * from quarantine where 1"
         params: list[Any] = []
+        if not resolved:
+            sql += " and resolved_at is null"
         if run_id is not None:
-            sql += " where run_id = ?"
+            sql += " and run_id = ?"
             params.append(run_id)
         sql += " order by source_path, position"
         if limit:

@@ -188,3 +188,11 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("create unique index quarantine_where on quarantine(source_path, coalesce(position, ''), kind)")
     db["interactions"].enable_fts(["subject", "text"], create_triggers=True,
                                   tokenize="unicode61 remove_diacritics 2")
+
+
+@migrations
+def m002_quarantine_resolved(db: sqlite_utils.Database) -> None:
+    """A quarantined input that reads cleanly on a later run is resolved, not deleted:
+    the history of what was refused stays."""
+    db.execute("alter table quarantine add column resolved_at text")
+    db.execute("alter table quarantine add column resolved_run_id integer references ingest_runs(id)")
