@@ -1,3 +1,9 @@
+import os
+
+# Tests never reach a model hub (they run where there is none): set before anything imports huggingface_hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
 import pytest
 
 from voice.records import Customer, Identity, Interaction, Turn

@@ -196,3 +196,86 @@ def m002_quarantine_resolved(db: sqlite_utils.Database) -> None:
     the history of what was refused stays."""
     db.execute("alter table quarantine add column resolved_at text")
     db.execute("alter table quarantine add column resolved_run_id integer references ingest_runs(id)")
+
+
+@migrations
+def m003_analysis(db: sqlite_utils.Database) -> None:
+    """What the analysis engine writes. Every result row names the pipeline run
+    (and so the models and versions) that produced it."""
+    db.execute("""
+        create table embeddings (
+            text_hash text not null,
+            model text not null,
+            dim integer not null,
+            vector blob not null,      -- float32, little-endian, unit length
+            primary key (text_hash, model)
+        )""")
+    db.execute("""
+        create table analysis_runs (
+            id integer primary key,
+            pipeline text,             -- name and version of the pipeline file
+            components text,           -- JSON {step: component name, model, version}
+            started_at text,
+            finished_at text,
+            status text,
+            analysed integer default 0
+        )""")
+    db.execute("""
+        create table analyses (
+            interaction_id text primary key references interactions(id),
+            run_id integer references analysis_runs(id),
+            pipeline text,
+            lang text,
+            lang_confidence real,
+            sentiment text,            -- negative | neutral | positive
+            sentiment_score real,      -- -1 .. 1
+            analysed_text text,        -- the customer's own words that were analysed
+            analysed_at text
+        )""")
+    db.execute("""
+        create table sentences (
+            interaction_id text not null references interactions(id),
+            idx integer not null,
+            turn_idx integer,          -- the call turn it comes from, if any
+            start integer,             -- character offsets in analyses.analysed_text
+            "end" integer,
+            text text,
+            lang text,
+            sentiment text,
+            sentiment_score real,
+            primary key (interaction_id, idx)
+        )""")
+    db.execute("""
+        create table intents (
+            interaction_id text not null references interactions(id),
+            intent text not null,
+            confidence real,
+            model text,
+            primary key (interaction_id, intent)
+        )""")
+    db.execute("create index intents_intent on intents(intent)")
+    db.execute("""
+        create table keyphrases (
+            interaction_id text not null references interactions(id),
+            phrase text not null,      -- lemma-normalised
+            surface text,              -- as written, first occurrence
+            score real,
+            rank integer,
+            primary key (interaction_id, phrase)
+        )""")
+    db.execute("create index keyphrases_phrase on keyphrases(phrase)")
+    db.execute("""
+        create table mentions (
+            interaction_id text not null references interactions(id),
+            product_id text not null,
+            start integer not null,    -- character offsets in analyses.analysed_text
+            "end" integer not null,
+            surface text,
+            method text,               -- exact | alias | lemma | fuzzy
+            match_score real,
+            sentence_idx integer,
+            polarity text,             -- aspect sentiment from the sentence that carries it
+            polarity_score real,
+            primary key (interaction_id, product_id, start)
+        )""")
+    db.execute("create index mentions_product on mentions(product_id)")

