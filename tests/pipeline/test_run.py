@@ -124,3 +124,21 @@ def test_the_default_pipeline_file_parses_and_names_each_channel():
     assert pipe.label == "default@1" and pipe.encoder == "usem3"
     assert set(pipe.channels) == {"email", "call", "survey"}
     assert pipe.channels["call"][:3] == ["language", "sentences", "sentence_language"]
+
+
+def test_each_run_records_the_encoder_and_components_behind_it(store):
+    import json
+
+    class FakeEncoder:
+        name, dim = "fake-enc-1.2", 3
+
+        def encode(self, texts):
+            import numpy as np
+            return np.ones((len(texts), 3), dtype=np.float32) / 3 ** 0.5
+
+    store.add_interactions([make_email(1, text="Hola")])
+    pipe = Pipeline.from_dict(PIPE).build(encoder=FakeEncoder())
+    analyze(store, pipe)
+    components = json.loads(store.db.execute("select components from analysis_runs").fetchone()[0])
+    assert components["encoder"] == "fake-enc-1.2"
+    assert components["shout"] == {"component": "test.shout.v1", "word": "rota"}

@@ -38,6 +38,7 @@ class Pipeline:
     channels: dict[str, list[str]]
     source: str = "<memory>"
     timings: dict[str, float] = field(default_factory=dict, repr=False)  # seconds per step, summed over calls
+    encoder_name: str | None = None
     _built: dict[str, Component] = field(default_factory=dict, repr=False)
 
     @property
@@ -86,11 +87,18 @@ class Pipeline:
         """Make every step's component once, sharing ``encoder`` (a name or an object)."""
         self._built = {name: make_component(step.component, _resolve_paths(step.settings), encoder=encoder)
                        for name, step in self.steps.items()}
+        self.encoder_name = getattr(encoder, "name", None)
         return self
 
-    def components(self) -> dict[str, dict[str, Any]]:
-        """Provenance: step -> component name and settings (written with every run)."""
-        return {name: {"component": s.component, **s.settings} for name, s in self.steps.items()}
+    def components(self) -> dict[str, Any]:
+        """Provenance written with every run: the encoder (name and version) and,
+        per step, the component, its settings and the model it loaded, if any."""
+        out: dict[str, Any] = {"encoder": self.encoder_name or self.encoder}
+        for name, step in self.steps.items():
+            built = self._built.get(name)
+            model = getattr(built, "model_info", None)
+            out[name] = {"component": step.component, **step.settings, **({"model_info": model} if model else {})}
+        return out
 
     def __call__(self, docs: list[Doc]) -> list[Doc]:
         """Run each channel's steps over that channel's docs, in batch."""

@@ -22,7 +22,11 @@ from .doc import Doc
 
 
 class Component(Protocol):
-    name: str  # the registered name, e.g. "sentiment.head.v1"
+    """``name`` is set to the registered name ("sentiment.head.v1"). A component
+    that loads a trained model may also expose ``model_info`` (a dict: the
+    folder, its training date, metrics) to be kept with each analysis run."""
+
+    name: str
 
     def __call__(self, docs: list[Doc]) -> list[Doc]: ...
 
