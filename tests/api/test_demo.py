@@ -71,3 +71,28 @@ def test_running_the_same_ingest_again_adds_nothing(demo):
     report = v.ingest([EXAMPLES / "emails", EXAMPLES / "calls", EXAMPLES / "surveys"])
     assert report.added == 0 and report.duplicates == report.seen == before - 2  # 2 good rows in bad/
     assert v.store.count("interactions") == before
+
+
+def test_the_analysis_tells_the_stories(demo):
+    result, v = demo
+    db = v.store.db
+    assert result.analysis.analysed == 192 and result.analysis.skipped == 30  # agent replies, empty comments
+    # Javier Morales: every contact of his is negative; across them he complains, threatens to leave, wants a refund
+    rows = db.execute("""select a.sentiment, (select group_concat(intent) from intents i where i.interaction_id = x.id)
+                         from interactions x join analyses a on a.interaction_id = x.id
+                         where x.customer_id = 'C017' and x.direction = 'inbound' order by x.timestamp""").fetchall()
+    assert [r[0] for r in rows] == ["negative"] * 5
+    said = {intent for r in rows for intent in r[1].split(",")}
+    assert {"complaint", "cancel_churn", "refund_return"} <= said
+    assert all("complaint" in r[1].split(",") for r in rows)
+    # the recurring delivery problem: Express delivery is the most named product, and mostly in a bad light
+    top, n, polarity = result.summary["products"][0]
+    assert top == "envio-express" and n >= 30 and polarity < -0.2
+    # the product people want: questions about price and stock dominate the AirPure 500 mentions
+    intents = dict(db.execute("""select i.intent, count(*) from intents i join mentions m
+                                 on m.interaction_id = i.interaction_id where m.product_id = 'airpure-500'
+                                 group by i.intent""").fetchall())
+    assert intents["price_availability"] + intents.get("purchase_interest", 0) > intents.get("complaint", 0) * 3
+    # every analysed text got es or en; agent replies got no language
+    assert dict(db.execute("select coalesce(lang, '-'), count(*) from analyses group by 1").fetchall()) == {
+        "-": 30, "en": 72, "es": 120}

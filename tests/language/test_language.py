@@ -29,3 +29,9 @@ def test_a_mixed_language_email_labels_each_sentence():
     doc.sentences = [Sentence(0, 0, 38, text[:38]), Sentence(1, 39, len(text), text[39:])]
     LanguageDetector()([doc])
     assert [s.lang for s in doc.sentences] == ["es", "en"]
+
+
+def test_short_comments_are_not_other_unless_near_certain(detect):
+    got = detect(["todo ok", "gr8 service", "La entrega express no es express.", "Bien",
+                  "Bom dia, o meu pedido não chegou, estou muito chateado com isto"])
+    assert [g[0] for g in got] == ["es", "en", "es", "es", "other"]

@@ -67,3 +67,15 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return vectors / norms
+
+
+def require_encoder(what: str, folder: object, trained_on: str | None, encoder: object, retrain: str) -> None:
+    """Refuse a head trained on another encoder's vectors: its weights mean
+    nothing in a different vector space. ``encoder`` is an Encoder or a name
+    (None skips the check); ``retrain`` is the command that fits a new one."""
+    name = encoder if isinstance(encoder, str) or encoder is None else getattr(encoder, "name", None)
+    if name is not None and trained_on and name != trained_on:
+        raise ConfigError(
+            f"the {what} model in {folder} was trained on {trained_on!r} embeddings, "
+            f"but the pipeline's encoder is {name!r}.",
+            fix=f"set the pipeline's encoder to {trained_on!r}, or retrain the model with yours: {retrain}")

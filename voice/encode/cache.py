@@ -30,6 +30,12 @@ class CachedEncoder:
         self.hits = 0
         self.misses = 0
 
+    @property
+    def uncached(self) -> Encoder:
+        """The encoder itself, for throwaway texts (keyphrase candidates, aspect
+        windows) that would only fill the cache: ~10 per interaction, 2 KB each."""
+        return self.encoder
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not len(texts):

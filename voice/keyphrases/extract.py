@@ -1,0 +1,160 @@
+"""Keyphrase extraction: the ``keyphrases.v1`` component.
+
+For a batch of Docs: parse each language's docs with one ``nlp.pipe`` (no NER),
+collect noun-phrase candidates per doc (:mod:`.candidates`), encode every
+candidate of every doc and every doc text in one encoder call, then rank each
+doc's candidates by
+
+    relevance = (w_sim * sim + w_pos * pos + w_freq * freq) / (w_sim + w_pos + w_freq)
+
+where ``sim`` is the candidate's cosine to the doc, min-max scaled within the
+doc; ``pos`` is PositionRank's sum of 1/(token index + 1) over the candidate's
+occurrences, scaled by the doc's maximum (early phrases, titles and first
+sentences, weigh most); ``freq`` is log(1 + count) scaled by the doc's maximum.
+The top ``top_k`` are picked by MMR (``diversity`` trades relevance for being
+unlike the phrases already picked). The weights are the ones measured best on
+Inspec (benchmarks/results_keyphrases.md). Scores are relevance in [0, 1],
+made non-increasing in the returned order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+
+from ..encode import load_encoder
+from ..pipeline.doc import Doc
+from ..pipeline.registry import component
+from ..spacy_models import has_tagger, load_spacy
+from .candidates import Candidate, ngram_candidates, tagged_candidates
+
+
+class KeyphraseExtractor:
+    name = "keyphrases.v1"
+
+    def __init__(self, encoder, top_k: int = 10, *, w_sim: float = 0.6, w_pos: float = 0.3, w_freq: float = 0.1,
+                 diversity: float = 0.2, max_words: int = 5, noun_chunks: bool = False,
+                 max_candidates: int = 300, max_chars: int = 100_000, batch_size: int = 64,
+                 default_lang: str = "en"):
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        if min(w_sim, w_pos, w_freq) < 0 or w_sim + w_pos + w_freq <= 0:
+            raise ValueError("the weights w_sim, w_pos, w_freq must be >= 0 and not all 0")
+        self.encoder = load_encoder(encoder)
+        self.top_k = top_k
+        self.weights = (w_sim, w_pos, w_freq)
+        self.diversity = diversity
+        self.max_words = max_words
+        self.noun_chunks = noun_chunks
+        self.max_candidates = max_candidates
+        self.max_chars = max_chars
+        self.batch_size = batch_size
+        self.default_lang = default_lang
+
+    # -- candidates ---------------------------------------------------------------------------------------------
+    def _nlp(self, lang: str):
+        exclude = ("ner",) if self.noun_chunks else ("ner", "parser")
+        return load_spacy(lang, exclude=exclude)
+
+    def candidates(self, docs: list[Doc]) -> list[tuple[list[Candidate], int]]:
+        """Per doc: its candidates (at most ``max_candidates``, earliest first) and its token count."""
+        out: list[tuple[list[Candidate], int]] = [([], 0)] * len(docs)
+        by_lang: dict[str, list[int]] = defaultdict(list)
+        for i, d in enumerate(docs):
+            if d.text and d.text.strip():
+                by_lang[d.lang or self.default_lang].append(i)
+        for lang, idxs in by_lang.items():
+            nlp = self._nlp(lang)
+            tagged = has_tagger(nlp)
+            texts = (docs[i].text[: self.max_chars] for i in idxs)
+            for i, sdoc in zip(idxs, nlp.pipe(texts, batch_size=self.batch_size)):
+                if tagged:
+                    cands = tagged_candidates(sdoc, lang, max_words=self.max_words, noun_chunks=self.noun_chunks)
+                else:
+                    cands = ngram_candidates(sdoc, max_words=min(self.max_words, 3))
+                found = sorted(cands.values(), key=lambda c: (min(c.offsets), -c.count))
+                if len(found) > self.max_candidates:  # keep the most frequent, then the earliest
+                    found = sorted(found, key=lambda c: (-c.count, min(c.offsets)))[: self.max_candidates]
+                out[i] = (found, len(sdoc))
+        return out
+
+    # -- ranking ------------------------------------------------------------------------------------------------
+    def features(self, cands: list[Candidate], cand_vecs: np.ndarray, doc_vec: np.ndarray) -> np.ndarray:
+        """(n, 3) array of sim, pos, freq, each in [0, 1]."""
+        sim = cand_vecs @ doc_vec
+        lo, hi = float(sim.min()), float(sim.max())
+        sim = (sim - lo) / (hi - lo) if hi > lo else np.ones_like(sim)
+        pos = np.array([sum(1.0 / (o + 1) for o in c.offsets) for c in cands])
+        pos = pos / pos.max()
+        freq = np.array([math.log1p(c.count) for c in cands])
+        freq = freq / freq.max()
+        return np.stack([sim, pos, freq], axis=1).astype(np.float64)
+
+    def rank(self, cands: list[Candidate], cand_vecs: np.ndarray, doc_vec: np.ndarray) -> list[tuple[str, str, float]]:
+        if not cands:
+            return []
+        w = np.asarray(self.weights, dtype=np.float64)
+        relevance = self.features(cands, cand_vecs, doc_vec) @ (w / w.sum())
+        picked = mmr(relevance, cand_vecs, self.top_k, self.diversity)
+        out, floor = [], 1.0
+        for j in picked:
+            floor = min(floor, float(np.clip(relevance[j], 0.0, 1.0)))
+            out.append((cands[j].key, cands[j].surface, round(floor, 4)))
+        return out
+
+    # -- the component ------------------------------------------------------------------------------------------
+    def __call__(self, docs: list[Doc]) -> list[Doc]:
+        """One encoder call for the batch: every candidate, and each doc's own text
+        unless an earlier step (sentiment, intent) already embedded it."""
+        per_doc = self.candidates(docs)
+        texts: list[str] = []
+        spans: list[tuple[int, int, int]] = []  # (doc vector row or -2 for doc.embedding, first candidate row, end)
+        for d, (cands, _) in zip(docs, per_doc):
+            if not cands:
+                spans.append((-1, 0, 0))
+                continue
+            doc_row = -2 if d.embedding is not None else len(texts)
+            if doc_row >= 0:
+                texts.append(d.text[: self.max_chars])
+            spans.append((doc_row, len(texts), len(texts) + len(cands)))
+            texts.extend(c.surface for c in cands)
+        encoder = getattr(self.encoder, "uncached", self.encoder)  # candidates are not worth caching
+        vecs = encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), dtype=np.float32)
+        for d, (cands, _), (doc_row, a, b) in zip(docs, per_doc, spans):
+            if doc_row == -1:
+                d.keyphrases = []
+                continue
+            doc_vec = d.embedding if doc_row == -2 else vecs[doc_row]
+            d.keyphrases = self.rank(cands, vecs[a:b], doc_vec)
+        return docs
+
+
+def mmr(relevance: np.ndarray, vecs: np.ndarray, k: int, diversity: float) -> list[int]:
+    """Maximal marginal relevance: pick ``k`` rows, each maximising
+    (1 - diversity) * relevance - diversity * (max cosine to those already picked)."""
+    n = len(relevance)
+    k = min(k, n)
+    if diversity <= 0:
+        return list(np.argsort(-relevance, kind="stable")[:k])
+    sims = vecs @ vecs.T
+    picked = [int(np.argmax(relevance))]
+    closest = sims[picked[0]].copy()
+    free = np.ones(n, dtype=bool)
+    free[picked[0]] = False
+    while len(picked) < k:
+        score = (1 - diversity) * relevance - diversity * closest
+        score[~free] = -np.inf
+        j = int(np.argmax(score))
+        picked.append(j)
+        free[j] = False
+        closest = np.maximum(closest, sims[j])
+    return picked
+
+
+@component("keyphrases.v1")
+def make_keyphrases(encoder, top_k: int = 10, w_sim: float = 0.6, w_pos: float = 0.3, w_freq: float = 0.1,
+                    diversity: float = 0.2, max_words: int = 5, noun_chunks: bool = False) -> KeyphraseExtractor:
+    return KeyphraseExtractor(encoder, top_k, w_sim=w_sim, w_pos=w_pos, w_freq=w_freq, diversity=diversity,
+                              max_words=max_words, noun_chunks=noun_chunks)
