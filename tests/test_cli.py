@@ -121,3 +121,26 @@ def test_analyze_names_a_missing_pipeline_file(tmp_path):
 def test_list_components():
     out = run("analyze", "--list-components").output.split()
     assert "language.langid.v1" in out and "sentences.spacy.v1" in out
+
+
+def test_train_intent_from_a_users_taxonomy(tmp_path):
+    import yaml
+
+    from voice.api import EXAMPLES
+
+    full = yaml.safe_load((EXAMPLES.parent / "models" / "intents" / "default.yaml").read_text(encoding="utf-8"))
+    full["intents"] = [i for i in full["intents"] if i["id"] in ("billing", "praise", "order_status")]
+    full.pop("out_of_scope", None)
+    tax = tmp_path / "mine.yaml"
+    tax.write_text(yaml.safe_dump(full, allow_unicode=True), encoding="utf-8")
+    r = run("train", "intent", "--taxonomy", tax, "--out", tmp_path / "mine")
+    assert r.exit_code == 0, r.output
+    config = json.loads((tmp_path / "mine" / "config.json").read_text(encoding="utf-8"))
+    assert sorted(config["intents"]) == ["billing", "order_status", "praise"]
+    assert (tmp_path / "mine" / "README.md").exists()
+
+
+def test_train_intent_with_a_broken_taxonomy_is_exit_1(tmp_path):
+    (tmp_path / "bad.yaml").write_text("intents: [", encoding="utf-8")
+    r = run("train", "intent", "--taxonomy", tmp_path / "bad.yaml", "--out", tmp_path / "m")
+    assert r.exit_code == 1 and "Fix:" in r.output
