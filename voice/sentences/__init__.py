@@ -20,7 +20,7 @@ from ..pipeline.registry import component
 from ..spacy_models import load_spacy
 
 _LINE_BREAKS = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")  # paragraphs and list items
-MAX_CHARS = 20_000  # a longer unit is cut into pieces of this size at whitespace before parsing
+MAX_CHARS = 20_000  # a longer unit is cut into pieces of at most this size, at a sentence end where one is
 
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -34,7 +34,9 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces = []
     for a, b in out:
         while b - a > MAX_CHARS:
-            cut = text.rfind(" ", a, a + MAX_CHARS)
+            # the last sentence end before the limit, else the last space, else the limit itself
+            ends = [text.rfind(mark, a, a + MAX_CHARS) for mark in (". ", "! ", "? ", "… ")]
+            cut = max(ends) + 1 if max(ends) > a else text.rfind(" ", a, a + MAX_CHARS)
             cut = cut if cut > a else a + MAX_CHARS
             pieces.append((a, cut))
             a = cut
