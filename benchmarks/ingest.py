@@ -20,7 +20,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import time
 from email.utils import format_datetime
 from pathlib import Path
 import datetime as dt

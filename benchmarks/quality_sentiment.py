@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from voice.encode import load_encoder  # noqa: E402
 from voice.pipeline.doc import LABELS  # noqa: E402
-from voice.sentiment import SentimentHead, score_aspect, scores_from_probs  # noqa: E402
+from voice.sentiment import SentimentHead, score_aspect  # noqa: E402
 from voice.sentiment.data import load_airline, load_semeval_aspects, load_tass  # noqa: E402
 from voice.sentiment.train import metrics  # noqa: E402
 

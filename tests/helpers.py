@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+
+from openpyxl import Workbook
 
 EML = """From: {name} <{sender}>
 To: Soporte Luna Hogar <soporte@lunahogar.example>
@@ -40,3 +44,27 @@ def write_customers(path: Path, text: str = CUSTOMERS_CSV) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    """Rows written as a CSV file in the given delimiter and encoding (CRLF, as spreadsheets export)."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[object]], *, title: str = "Sheet1", more: dict | None = None) -> Path:
+    """Rows written to the first sheet of a workbook; `more` adds further sheets by name."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for r in rows:
+        ws.append(r)
+    for name, extra_rows in (more or {}).items():
+        other = wb.create_sheet(name)
+        for r in extra_rows:
+            other.append(r)
+    wb.save(path)
+    return path
+

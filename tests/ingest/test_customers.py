@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from voice.errors import DuplicateRecord, InputError, MalformedRecord, MissingColumns
 from voice.ingest import reader_for
@@ -22,20 +19,7 @@ from voice.ingest.customers import (
 )
 from voice.records import Customer
 
-
-def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    wb.save(path)
-    return path
+from tests.helpers import write_csv, write_xlsx
 
 
 def read_csv(path: Path, **options) -> list[Customer | InputError]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from voice.errors import BadDate, InputError, MalformedRecord, MissingColumns, OutOfRange
 from voice.ingest import reader_for
@@ -20,20 +17,7 @@ from voice.records import Identity, Interaction
 
 NPS_QUESTION = "¿Con qué probabilidad recomendaría Luna Hogar a un amigo? (0-10)"
 
-
-def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    wb.save(path)
-    return path
+from tests.helpers import write_csv, write_xlsx
 
 
 def read_csv(path: Path, **options) -> list[Interaction | InputError]:

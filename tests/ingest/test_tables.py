@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from voice.errors import InputError, MissingColumns, UnreadableFile
 from voice.ingest._base import ReadOptions
@@ -22,26 +20,7 @@ from voice.ingest._tables import (
     sniff_delimiter,
 )
 
-
-def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list[object]], *, title: str = "Sheet1", more: dict | None = None) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    for r in rows:
-        ws.append(r)
-    for name, extra_rows in (more or {}).items():
-        other = wb.create_sheet(name)
-        for r in extra_rows:
-            other.append(r)
-    wb.save(path)
-    return path
+from tests.helpers import write_csv, write_xlsx
 
 
 # --- headers and cells -------------------------------------------------------

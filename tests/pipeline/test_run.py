@@ -1,7 +1,7 @@
 import pytest
 
 from voice.errors import ConfigError
-from voice.pipeline import Doc, Mention, Pipeline, analyze, component, to_doc, unwrap
+from voice.pipeline import Mention, Pipeline, analyze, component, to_doc, unwrap
 from tests.conftest import make_call, make_email, make_survey
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..pipeline.doc import LABELS, Doc
+from ..pipeline.doc import Doc
 from ..pipeline.registry import component
 from .aspects import AspectSentiment, WindowAspectSentiment, score_aspect
 from .head import SentimentHead, scores_from_probs

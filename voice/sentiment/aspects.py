@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..pipeline.doc import LABELS, Doc
+from ..pipeline.doc import Doc
 
 _CLAUSE = re.compile(r"[,;:()]|\s(?:but|pero|aunque|although|though|however|sin embargo|while|mientras)\s", re.I)
 
