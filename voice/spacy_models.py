@@ -40,6 +40,7 @@ def load_spacy(lang: str, exclude: tuple[str, ...] = ("ner",)):
             continue
         if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
             nlp.add_pipe("sentencizer")
+        speed_up_attributes(nlp)
         nlp.meta["voice_model"] = name
         return nlp
     try:
@@ -58,3 +59,93 @@ def load_spacy(lang: str, exclude: tuple[str, ...] = ("ner",)):
 
 def has_tagger(nlp) -> bool:
     return nlp.has_pipe("tagger") or nlp.has_pipe("morphologizer")
+
+
+# --- a faster attribute ruler ---------------------------------------------------------------------------------
+# en_core_web_sm's attribute_ruler (179 Matcher patterns mapping fine tags to POS, morphology and a few lemmas)
+# took as long as tok2vec on complaint emails: 2.5 s per 119k words, about 13 ms per pattern. Its patterns are
+# nearly all one token matched on TAG / LOWER / IS_SPACE, which a dict answers in one lookup per key shape.
+
+_KEYS = ("LOWER", "TAG", "IS_SPACE")
+
+
+def _alternatives(value) -> list | None:
+    if isinstance(value, (str, bool)):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return list(value["IN"])
+    return None
+
+
+class AttributeMap:
+    """What an AttributeRuler does, for its one-token patterns on LOWER, TAG and
+    IS_SPACE: each token gets the attrs of every pattern it matches, in pattern
+    order (later ones win, as in the ruler). Patterns on DEP never match where
+    there is no parser and are left out; the few others (several tokens, REGEX,
+    NOT_IN) run in a small AttributeRuler afterwards."""
+
+    def __init__(self, nlp, patterns: list[dict], has_parser: bool):
+        from spacy.pipeline import AttributeRuler
+
+        self.table: dict[tuple, list[tuple[int, dict]]] = {}
+        rest = []
+        for order, p in enumerate(patterns):
+            for alt in p["patterns"]:
+                if not has_parser and any("DEP" in tok for tok in alt):
+                    continue  # DEP is empty without a parser: cannot match
+                values = [_alternatives(alt[0].get(k)) if k in alt[0] else [None] for k in _KEYS]
+                if len(alt) != 1 or set(alt[0]) - set(_KEYS) or any(v is None for v in values):
+                    rest.append({"patterns": [alt], "attrs": p["attrs"], "index": p.get("index", 0)})
+                    continue
+                for lower in values[0]:
+                    for tag in values[1]:
+                        for space in values[2]:
+                            self.table.setdefault((lower, tag, space), []).append((order, p["attrs"]))
+        self.shapes = sorted({tuple(v is not None for v in key) for key in self.table})
+        self.rest = None
+        if rest:
+            self.rest = AttributeRuler(nlp.vocab)
+            self.rest.add_patterns(rest)
+
+    def __call__(self, doc):
+        table, shapes = self.table, self.shapes
+        for token in doc:
+            values = (token.lower_, token.tag_, token.is_space)
+            found = []
+            for shape in shapes:
+                hit = table.get(tuple(v if on else None for v, on in zip(values, shape)))
+                if hit:
+                    found.extend(hit)
+            if not found:
+                continue
+            if len(found) > 1:
+                found.sort(key=lambda x: x[0])
+            for _, attrs in found:
+                for attr, value in attrs.items():
+                    if attr == "POS":
+                        token.pos_ = value
+                    elif attr == "MORPH":
+                        token.set_morph(value)
+                    elif attr == "LEMMA":
+                        token.lemma_ = value
+                    elif attr == "TAG":
+                        token.tag_ = value
+        return self.rest(doc) if self.rest is not None else doc
+
+
+def speed_up_attributes(nlp):
+    """Swap ``nlp``'s attribute_ruler for an :class:`AttributeMap` of the same
+    patterns (same output on the benchmark corpus: see benchmarks/RESULTS.md)."""
+    from spacy.language import Language
+
+    if not nlp.has_pipe("attribute_ruler"):
+        return nlp
+    if not Language.has_factory("voice_attribute_map"):
+        @Language.factory("voice_attribute_map", default_config={"patterns": [], "has_parser": False})
+        def _make(nlp, name, patterns, has_parser):
+            return AttributeMap(nlp, patterns, has_parser)
+
+    patterns = nlp.get_pipe("attribute_ruler").patterns
+    nlp.replace_pipe("attribute_ruler", "voice_attribute_map",
+                     config={"patterns": patterns, "has_parser": nlp.has_pipe("parser")})
+    return nlp

@@ -79,6 +79,10 @@ class CountingEncoder:
         self.calls += 1
         return self.inner.encode(texts)
 
+    def encode_pooled(self, groups, texts=None):
+        self.calls += 1
+        return self.inner.encode_pooled(groups, texts)
+
 
 def _doc(i, sentences):
     text, sents, pos = "", [], 0

@@ -9,9 +9,9 @@ keeps vectors in the store, keyed by text hash and model name.
 """
 
 from ._base import Encoder, load_encoder, register_encoder
-from .cache import CachedEncoder
+from .cache import CachedEncoder, MemoryCache
 from .st import SentenceTransformerEncoder
 from .use import UseEncoder
 
-__all__ = ["CachedEncoder", "Encoder", "SentenceTransformerEncoder", "UseEncoder", "load_encoder",
+__all__ = ["CachedEncoder", "Encoder", "MemoryCache", "SentenceTransformerEncoder", "UseEncoder", "load_encoder",
            "register_encoder"]

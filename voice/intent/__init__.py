@@ -13,6 +13,7 @@ import numpy as np
 
 from ..encode import Encoder
 from ..pipeline.doc import Doc
+from ..pipeline.embed import embed
 from ..pipeline.registry import component
 from .classifier import IntentClassifier
 from .taxonomy import OTHER, FewExamplesWarning, Taxonomy, load_taxonomy
@@ -25,8 +26,8 @@ DEFAULT_MODEL = "models/intents/default"
 
 
 class IntentComponent:
-    """Fills ``Doc.intents`` for a batch: reuses ``doc.embedding`` where an earlier step set it, encodes
-    the rest in one call (and keeps those embeddings on the docs)."""
+    """Fills ``Doc.intents`` for a batch from the doc vectors (reused where an earlier step set them,
+    else encoded in one call by :func:`~voice.pipeline.embed.embed` and kept on the docs)."""
 
     name = "intent.fewshot.v1"
 
@@ -37,10 +38,7 @@ class IntentComponent:
 
     def __call__(self, docs: list[Doc]) -> list[Doc]:
         todo = [d for d in docs if d.text and d.text.strip()]
-        missing = [d for d in todo if d.embedding is None]
-        if missing:
-            for doc, vector in zip(missing, self.encoder.encode([d.text for d in missing])):
-                doc.embedding = vector
+        embed(todo, self.encoder, sentences=False)
         if todo:
             X = np.stack([np.asarray(d.embedding, dtype=np.float32) for d in todo])
             for doc, intents in zip(todo, self.head.predict(X, threshold=self.threshold)):
@@ -62,13 +60,10 @@ class SentenceIntentComponent(IntentComponent):
     MIN_WORDS = 3
 
     def __call__(self, docs: list[Doc]) -> list[Doc]:
-        super().__call__(docs)  # doc-level vectors and the empty-text case
+        embed([d for d in docs if d.text and d.text.strip()], self.encoder)  # docs and sentences, one call
+        super().__call__(docs)  # doc-level intents and the empty-text case
         units = [(d, s) for d in docs if d.text and d.text.strip()
                  for s in d.sentences if len(s.text.split()) >= self.MIN_WORDS]
-        missing = [s for _, s in units if s.embedding is None]
-        if missing:
-            for s, vector in zip(missing, self.encoder.encode([s.text for s in missing])):
-                s.embedding = vector
         todo = [d for d in docs if d.text and d.text.strip()]
         if not todo:
             return docs

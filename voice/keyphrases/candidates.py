@@ -82,10 +82,11 @@ def _class(tok, lang: str, compound: bool, participles: bool = False) -> str:
     return "O"
 
 
-def _key(tokens) -> str:
+def _key(tokens, lemmatize=None) -> str:
     parts = []
     for t in tokens:
-        word = t.lemma_.lower() if t.pos_ in _LEMMA_POS and t.lemma_ else t.lower_
+        lemma = t.lemma_ if t.lemma_ or lemmatize is None else lemmatize(t)
+        word = lemma.lower() if t.pos_ in _LEMMA_POS and lemma else t.lower_
         parts.append(word + (" " if t.whitespace_ else ""))
     return "".join(parts).strip()
 
@@ -113,13 +114,13 @@ SALUTATIONS = frozenset({
 })
 
 
-def _add(cands: dict[str, Candidate], text: str, tokens, max_words: int) -> None:
+def _add(cands: dict[str, Candidate], text: str, tokens, max_words: int, lemmatize=None) -> None:
     if not tokens:
         return
     n_words = sum(1 for t in tokens if t.text != "-")
     if n_words > max_words:
         return
-    key = _key(tokens)
+    key = _key(tokens, lemmatize)
     if len(key) < 2 or key in SALUTATIONS:
         return
     surface = text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
@@ -133,9 +134,11 @@ def _add(cands: dict[str, Candidate], text: str, tokens, max_words: int) -> None
 
 
 def tagged_candidates(sdoc, lang: str, *, max_words: int = 5, noun_chunks: bool = True,
-                      participles: bool = False) -> dict[str, Candidate]:
+                      participles: bool = False, lemmatize=None) -> dict[str, Candidate]:
     """Candidates of a Doc parsed by a pipeline with POS tags. ``participles``:
-    English -ed/-ing forms may modify a noun ("distributed systems")."""
+    English -ed/-ing forms may modify a noun ("distributed systems").
+    ``lemmatize`` (token -> lemma) is called for tokens with no lemma yet, so a
+    pipeline can skip its lemmatizer and lemmatize only candidate words."""
     stop_words = stop_words_for(sdoc.lang_)
     pattern = _PATTERNS.get(lang, _PATTERNS["en"])
     units = _units(sdoc, lang, participles)
@@ -145,18 +148,19 @@ def tagged_candidates(sdoc, lang: str, *, max_words: int = 5, noun_chunks: bool 
     text = sdoc.text
     for m in pattern.finditer(classes):
         a, b = units[m.start()][0], units[m.end() - 1][1]
-        _add(cands, text, _trim(toks[a:b], stop_words), max_words)
+        _add(cands, text, _trim(toks[a:b], stop_words), max_words, lemmatize)
         if "P" in m.group():  # also the bare noun phrase in front of the joiner
             h = _HEAD.match(classes, m.start())
             if h:
-                _add(cands, text, _trim(toks[units[h.start()][0]: units[h.end() - 1][1]], stop_words), max_words)
+                _add(cands, text, _trim(toks[units[h.start()][0]: units[h.end() - 1][1]], stop_words), max_words,
+                     lemmatize)
     if noun_chunks and sdoc.has_annotation("DEP"):
         try:
             chunks = list(sdoc.noun_chunks)
         except (NotImplementedError, ValueError):  # no noun-chunk syntax for this language
             chunks = []
         for chunk in chunks:
-            _add(cands, text, _trim(list(chunk), stop_words), max_words)
+            _add(cands, text, _trim(list(chunk), stop_words), max_words, lemmatize)
     return cands
 
 

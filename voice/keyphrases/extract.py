@@ -24,8 +24,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..encode import load_encoder
+from ..encode import MemoryCache, load_encoder
 from ..pipeline.doc import Doc
+from ..pipeline.embed import embed
 from ..pipeline.registry import component
 from ..spacy_models import has_tagger, load_spacy
 from .candidates import Candidate, ngram_candidates, tagged_candidates
@@ -37,12 +38,14 @@ class KeyphraseExtractor:
     def __init__(self, encoder, top_k: int = 10, *, w_sim: float = 0.6, w_pos: float = 0.3, w_freq: float = 0.1,
                  diversity: float = 0.2, max_words: int = 5, noun_chunks: bool = False,
                  max_candidates: int = 300, max_chars: int = 100_000, batch_size: int = 64,
-                 default_lang: str = "en"):
+                 default_lang: str = "en", phrase_cache: int = 10_000):
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         if min(w_sim, w_pos, w_freq) < 0 or w_sim + w_pos + w_freq <= 0:
             raise ValueError("the weights w_sim, w_pos, w_freq must be >= 0 and not all 0")
         self.encoder = load_encoder(encoder)
+        # candidates recur across texts and are not worth the store: kept in memory only
+        self._phrases = MemoryCache(getattr(self.encoder, "uncached", self.encoder), size=phrase_cache)
         self.top_k = top_k
         self.weights = (w_sim, w_pos, w_freq)
         self.diversity = diversity
@@ -68,10 +71,13 @@ class KeyphraseExtractor:
         for lang, idxs in by_lang.items():
             nlp = self._nlp(lang)
             tagged = has_tagger(nlp)
+            lemmatize = _lazy_lemmatizer(nlp)
             texts = (docs[i].text[: self.max_chars] for i in idxs)
-            for i, sdoc in zip(idxs, nlp.pipe(texts, batch_size=self.batch_size)):
+            skip = ["lemmatizer"] if lemmatize else []
+            for i, sdoc in zip(idxs, nlp.pipe(texts, batch_size=self.batch_size, disable=skip)):
                 if tagged:
-                    cands = tagged_candidates(sdoc, lang, max_words=self.max_words, noun_chunks=self.noun_chunks)
+                    cands = tagged_candidates(sdoc, lang, max_words=self.max_words, noun_chunks=self.noun_chunks,
+                                              lemmatize=lemmatize)
                 else:
                     cands = ngram_candidates(sdoc, max_words=min(self.max_words, 3))
                 found = sorted(cands.values(), key=lambda c: (min(c.offsets), -c.count))
@@ -106,29 +112,30 @@ class KeyphraseExtractor:
 
     # -- the component ------------------------------------------------------------------------------------------
     def __call__(self, docs: list[Doc]) -> list[Doc]:
-        """One encoder call for the batch: every candidate, and each doc's own text
-        unless an earlier step (sentiment, intent) already embedded it."""
+        """Doc vectors from :func:`~voice.pipeline.embed.embed` (reused where an
+        earlier step set them), then one encoder call for every candidate."""
         per_doc = self.candidates(docs)
-        texts: list[str] = []
-        spans: list[tuple[int, int, int]] = []  # (doc vector row or -2 for doc.embedding, first candidate row, end)
+        embed([d for d, (cands, _) in zip(docs, per_doc) if cands], self.encoder, sentences=False)
+        texts = [c.surface for cands, _ in per_doc for c in cands]
+        vecs = self._phrases.encode(texts)
+        start = 0
         for d, (cands, _) in zip(docs, per_doc):
-            if not cands:
-                spans.append((-1, 0, 0))
-                continue
-            doc_row = -2 if d.embedding is not None else len(texts)
-            if doc_row >= 0:
-                texts.append(d.text[: self.max_chars])
-            spans.append((doc_row, len(texts), len(texts) + len(cands)))
-            texts.extend(c.surface for c in cands)
-        encoder = getattr(self.encoder, "uncached", self.encoder)  # candidates are not worth caching
-        vecs = encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), dtype=np.float32)
-        for d, (cands, _), (doc_row, a, b) in zip(docs, per_doc, spans):
-            if doc_row == -1:
-                d.keyphrases = []
-                continue
-            doc_vec = d.embedding if doc_row == -2 else vecs[doc_row]
-            d.keyphrases = self.rank(cands, vecs[a:b], doc_vec)
+            d.keyphrases = self.rank(cands, vecs[start:start + len(cands)], d.embedding) if cands else []
+            start += len(cands)
         return docs
+
+
+def _lazy_lemmatizer(nlp):
+    """The pipeline's lemmatizer as a token -> lemma function, so that only
+    candidate words are lemmatized (a tenth of the tokens of an email), or None
+    where there is no lemmatizer to call that way."""
+    if not nlp.has_pipe("lemmatizer"):
+        return None
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    fn = getattr(lemmatizer, "lemmatize", None)
+    if fn is None:
+        return None
+    return lambda token: fn(token)[0]
 
 
 def mmr(relevance: np.ndarray, vecs: np.ndarray, k: int, diversity: float) -> list[int]:
