@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json as _json
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -68,3 +69,29 @@ def write_xlsx(path: Path, rows: list[list[object]], *, title: str = "Sheet1", m
     wb.save(path)
     return path
 
+
+def add_analysed(store, iid: str, ts: str, text: str, *, channel: str = "email", direction: str = "inbound",
+        thread: str = "T1", customer: str = "C001", sentiment: str | None = "neutral", score: float = 0.0,
+        intents: dict | None = None, mentions: list | None = None, experience: tuple | None = None,
+        nps: float | None = None, survey: dict | None = None):
+    """One interaction written straight into the tables the analysis fills (no models)."""
+    db = store.db
+    db.execute("""insert into interactions (id, content_hash, channel, timestamp, direction, subject, text,
+                  thread_id, customer_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               [iid, f"h-{iid}", channel, ts, direction, f"Asunto {iid}", text, thread, customer])
+    if sentiment is not None:
+        db.execute("""insert into analyses (interaction_id, sentiment, sentiment_score, analysed_text)
+                      values (?, ?, ?, ?)""", [iid, sentiment, score, text])
+    for intent, conf in (intents or {}).items():
+        db.execute("insert into intents (interaction_id, intent, confidence) values (?, ?, ?)", [iid, intent, conf])
+    for pid, surface in mentions or []:
+        start = text.find(surface)
+        db.execute("""insert into mentions (interaction_id, product_id, start, "end", surface)
+                      values (?, ?, ?, ?, ?)""", [iid, pid, start, start + len(surface), surface])
+    if experience is not None:
+        db.execute("""insert into experience (interaction_id, customer_id, channel, timestamp, score, components)
+                      values (?, ?, ?, ?, ?, ?)""", [iid, customer, channel, ts, experience[0], _json.dumps(experience[1])])
+    survey = {**(survey or {}), **({"nps": nps} if nps is not None else {})}
+    if survey:
+        db.execute("insert into survey_scores (interaction_id, nps, csat, ces, touchpoint) values (?, ?, ?, ?, ?)",
+                   [iid, survey.get("nps"), survey.get("csat"), survey.get("ces"), survey.get("touchpoint")])

@@ -144,3 +144,44 @@ def test_train_intent_with_a_broken_taxonomy_is_exit_1(tmp_path):
     (tmp_path / "bad.yaml").write_text("intents: [", encoding="utf-8")
     r = run("train", "intent", "--taxonomy", tmp_path / "bad.yaml", "--out", tmp_path / "m")
     assert r.exit_code == 1 and "Fix:" in r.output
+
+
+def _scored_db(tmp_path):
+    import voice
+    from tests.helpers import add_analysed
+
+    db = tmp_path / "v.db"
+    v = voice.init(db)
+    v.store.db.execute("""insert into customers (id, name, lifetime_value) values
+        ('C001', 'Ana Ruiz', 5000), ('C002', 'Luis Gil', 100), ('C003', 'Eva Sanz', 50), ('C004', 'Otro', 10)""")
+    add_analysed(v.store, "a1", "2026-10-01T10:00:00+00:00", "La lavadora llegó rota", customer="C001",
+                 sentiment="negative", score=-0.8, intents={"complaint": 0.9})
+    add_analysed(v.store, "a2", "2026-10-03T10:00:00+00:00", "Me doy de baja", customer="C001", channel="call",
+                 sentiment="negative", score=-0.9, intents={"cancel_churn": 0.95})
+    add_analysed(v.store, "b1", "2026-10-10T10:00:00+00:00", "Quiero comprar la AirPure 500", customer="C002",
+                 intents={"purchase_interest": 0.95}, mentions=[("airpure-500", "AirPure 500")])
+    v.close()
+    return db
+
+
+def test_score_and_the_customer_intelligence_commands(tmp_path):
+    db = _scored_db(tmp_path)
+    r = run("score", "--db", db, "--as-of", "latest")
+    assert r.exit_code == 0, r.output
+    assert "scored 4 customers (0 unchanged)" in r.output and "at_risk 1" in r.output
+    assert "scored 0 customers (4 unchanged)" in run("score", "--db", db, "--as-of", "latest").output
+    r = run("customer", "C001", "--db", db)
+    assert r.exit_code == 0 and "Ana Ruiz" in r.output and "Open loops (2)" in r.output and "resume here" in r.output
+    r = run("customer", "C404", "--db", db)
+    assert r.exit_code == 1 and "no customer 'C404'" in r.output
+    r = run("interest", "--db", db, "--product", "airpure-500")
+    assert r.exit_code == 0 and "C002" in r.output and "wants to buy" in r.output
+    r = run("interest", "--db", db, "--product", "nada")
+    assert r.exit_code == 1 and "airpure-500" in r.output  # the fix lists the known products
+    assert "C001" in run("customers", "at-risk", "--db", db).output
+    assert "C002" in run("customers", "profitable", "--db", db).output
+    view = json.loads(run("customers", "value-needs", "--db", db, "--json").output)
+    assert view["high"]["dominant_intents"][0][0] == "cancel_churn"
+    assert "call" in run("experience", "--db", db).output
+    assert run("experience", "--db", db, "--by", "planet").exit_code == 2
+    assert run("score", "--db", db, "--as-of", "yesterday-ish").exit_code == 1

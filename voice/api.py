@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -16,16 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, VoiceError
+from .errors import ConfigError, InputError, NotFound, VoiceError
 from .ingest import ReadOptions, iter_files, read_paths
 from .ingest._base import DEFAULT_MAX_BYTES
 from .link import LinkResult, link, unlinked
 from .records import Customer, Interaction
+from .scoring.history import parse_ts
 from .store import Store
 
 if TYPE_CHECKING:
     from .encode import Encoder
     from .pipeline import AnalyzeReport, Pipeline
+    from .scoring import ScoreReport, ScoreSettings
+    from .scoring.timeline import Timeline
 
 Progress = Callable[[int, int, Path], None]  # (files done, files in all, file now)
 
@@ -213,6 +217,71 @@ class Voice:
         return analyze(self.store, self.pipeline(pipeline, encoder=encoder), all=all, batch_size=batch_size,
                        progress=progress, limit=limit)
 
+    def score(self, *, as_of: "dt.datetime | str | None" = None, full: bool = False,
+              settings: "ScoreSettings | None" = None) -> "ScoreReport":
+        """Customer intelligence for the customers whose history changed (``full``:
+        all): experience per touchpoint and customer, product interest, open loops
+        and relationship class, each stored with what explains it. ``as_of``: the
+        date recency is measured from (a datetime, an ISO date, or "latest": the
+        newest interaction; default now)."""
+        from .scoring import ScoreSettings, score
+
+        return score(self.store, as_of=self._as_of(as_of), full=full, settings=settings or ScoreSettings())
+
+    def _as_of(self, as_of: "dt.datetime | str | None") -> "dt.datetime | None":
+        if as_of is None or isinstance(as_of, dt.datetime):
+            return as_of
+        if as_of == "latest":
+            latest = self.store.db.execute("select max(timestamp) from interactions").fetchone()[0]
+            return parse_ts(latest) if latest else None
+        ts = parse_ts(as_of)
+        if ts is None:
+            raise ConfigError(f"as of {as_of!r} is not a date.", fix="write it as 2026-11-23, or 'latest'.")
+        return ts
+
+    def timeline(self, customer_id: str) -> "Timeline":
+        """Everything a customer said, across channels, in order, with its analysis,
+        experience and the loops still open: where to resume."""
+        from .scoring.timeline import timeline
+
+        return timeline(self.store, customer_id)
+
+    def interested(self, product: str | None = None, *, min_interest: float = 0.0, top: int | None = 10
+                   ) -> list[dict]:
+        """Customers by interest in a product (or the top ones for every product), with the evidence."""
+        from .scoring import interested
+
+        if product is not None:
+            known = [r[0] for r in self.store.db.execute("select distinct product_id from mentions order by 1")]
+            if product not in known:
+                raise NotFound(f"no customer has mentioned a product {product!r}.",
+                                  fix="use one of: " + (", ".join(known) or "(none yet: run voice analyze)"))
+        return interested(self.store, product, min_interest=min_interest, top=top)
+
+    def valuable_at_risk(self, *, include_medium: bool = False) -> list[dict]:
+        """High-value customers at risk, detractors, or with low or falling experience."""
+        from .scoring import valuable_at_risk
+
+        return valuable_at_risk(self.store, include_medium=include_medium)
+
+    def potentially_profitable(self, *, min_interest: float = 0.6) -> list[dict]:
+        """Customers with strong product interest and low value so far."""
+        from .scoring import potentially_profitable
+
+        return potentially_profitable(self.store, min_interest=min_interest)
+
+    def value_needs(self) -> dict[str, dict]:
+        """Per value band: customers, classes, dominant intents and wanted products."""
+        from .scoring import value_needs
+
+        return value_needs(self.store)
+
+    def experience_by(self, by: str = "channel") -> dict[str, dict]:
+        """Experience (0-100) per channel or touchpoint: recency-weighted, mean and count."""
+        from .scoring import experience_by
+
+        return experience_by(self.store, by)
+
     # --- reading ---
 
     def status(self) -> Status:
@@ -309,6 +378,7 @@ class DemoResult:
     status: Status
     analysis: "AnalyzeReport"
     summary: dict
+    scores: "ScoreReport | None" = None
 
 
 def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
@@ -325,4 +395,5 @@ def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
         sources = [examples / name for name in ("emails", "calls", "surveys", "bad") if (examples / name).exists()]
         ingest = v.ingest(sources)
         analysis = v.analyze()
-        return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary())
+        scores = v.score(as_of="latest")  # the examples' own "today": the demo reads the same every year
+        return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary(), scores)

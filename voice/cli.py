@@ -291,6 +291,145 @@ def quarantine(db: DbOption = Path("voice.db"), run: Annotated[Optional[int], ty
             typer.echo(f"    fix: {r['fix']}")
 
 
+# --- customer intelligence ----------------------------------------------------------------------------------
+
+def _dump(rows) -> None:
+    typer.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+
+
+def _money(value) -> str:
+    return f"{value:,.0f}" if value is not None else "-"
+
+
+@app.command("score")
+def score_cmd(db: DbOption = Path("voice.db"),
+              full: Annotated[bool, typer.Option("--full", help="Re-score every customer, not only the changed.")] = False,
+              as_of: Annotated[Optional[str], typer.Option(
+                  "--as-of", help="Measure recency from this date (2026-11-23, or 'latest'); default now.")] = None,
+              as_json: JsonOption = False) -> None:
+    """Experience, product interest, open loops and relationship class for the customers whose history changed."""
+    v = _open(db)
+    try:
+        report = v.score(as_of=as_of, full=full)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _dump(report.__dict__)
+        return
+    typer.echo(f"scored {report.customers} customers ({report.unchanged} unchanged), "
+               f"{report.interactions} touchpoints, as of {report.as_of[:10]}")
+    typer.echo("  classes: " + ", ".join(f"{k} {n}" for k, n in sorted(report.classes.items())))
+
+
+@app.command("customer")
+def customer_cmd(customer_id: Annotated[str, typer.Argument(help="The customer's id (CRM id).")],
+                 db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
+    """One customer's story across channels: every contact in order, experience, and the loops still open."""
+    from .scoring.timeline import render
+
+    v = _open(db)
+    try:
+        tl = v.timeline(customer_id)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        from dataclasses import asdict
+
+        _dump(asdict(tl))
+    else:
+        typer.echo(render(tl))
+
+
+@app.command("interest")
+def interest_cmd(db: DbOption = Path("voice.db"),
+                 product: Annotated[Optional[str], typer.Option(help="A product id (default: every product).")] = None,
+                 min_interest: Annotated[float, typer.Option("--min", help="Lowest interest to list, 0-1.")] = 0.01,
+                 top: Annotated[int, typer.Option(help="Customers per product.")] = 10,
+                 as_json: JsonOption = False) -> None:
+    """Who is interested in which product, with the evidence."""
+    v = _open(db)
+    try:
+        rows = v.interested(product, min_interest=min_interest, top=top)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _dump(rows)
+        return
+    if not rows:
+        typer.echo("no interest found (run 'voice analyze' and 'voice score' first).")
+    current = None
+    for r in rows:
+        if r["product_id"] != current:
+            current = r["product_id"]
+            typer.echo(current)
+        typer.echo(f"  {r['interest']:.2f}  {r['customer_id']:<6} {(r['name'] or '')[:28]:<28} {r['evidence']}")
+
+
+@customers_app.command("at-risk")
+def at_risk_cmd(db: DbOption = Path("voice.db"),
+                include_medium: Annotated[bool, typer.Option(help="Also medium-value customers.")] = False,
+                as_json: JsonOption = False) -> None:
+    """Valuable customers at risk: high value, and at risk, detractors, or low or falling experience."""
+    rows = _open(db).valuable_at_risk(include_medium=include_medium)
+    if as_json:
+        _dump(rows)
+        return
+    if not rows:
+        typer.echo("no valuable customer at risk (run 'voice score' first if you have not).")
+    for r in rows:
+        trend = f"{r['cem_trend']:+.0f}" if r["cem_trend"] is not None else "n/a"
+        cem = f"{r['cem']:.0f}" if r["cem"] is not None else "-"
+        typer.echo(f"{r['customer_id']:<6} {(r['name'] or '')[:28]:<28} value {_money(r['lifetime_value']):>7}  "
+                   f"{r['class']:<9} CEM {cem:>3} ({trend})  {r['reason']}")
+
+
+@customers_app.command("profitable")
+def profitable_cmd(db: DbOption = Path("voice.db"),
+                   min_interest: Annotated[float, typer.Option(help="Interest from which to list, 0-1.")] = 0.6,
+                   as_json: JsonOption = False) -> None:
+    """Potentially profitable customers: strong product interest, low value so far."""
+    rows = _open(db).potentially_profitable(min_interest=min_interest)
+    if as_json:
+        _dump(rows)
+        return
+    if not rows:
+        typer.echo(f"no customer with interest >= {min_interest} and low value.")
+    for r in rows:
+        wants = ", ".join(f"{p} {s:.2f}" for p, s in r["interests"])
+        typer.echo(f"{r['customer_id']:<6} {(r['name'] or '')[:28]:<28} value {_money(r['lifetime_value']):>7} "
+                   f"({r['value_band']})  wants {wants}")
+
+
+@customers_app.command("value-needs")
+def value_needs_cmd(db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
+    """Customers by value band against what they need (dominant intents) and want (products)."""
+    view = _open(db).value_needs()
+    if as_json:
+        _dump(view)
+        return
+    for band, v in view.items():
+        typer.echo(f"{band:<8} {v['customers']:>3} customers  "
+                   + ", ".join(f"{k} {n}" for k, n in sorted(v["classes"].items())))
+        typer.echo("         needs: " + (", ".join(f"{k} ({n})" for k, n in v["dominant_intents"]) or "-"))
+        typer.echo("         wants: " + (", ".join(f"{k} ({n})" for k, n in v["interests"]) or "-"))
+
+
+@app.command("experience")
+def experience_cmd(db: DbOption = Path("voice.db"),
+                   by: Annotated[str, typer.Option(help="channel or touchpoint.")] = "channel",
+                   as_json: JsonOption = False) -> None:
+    """Experience (0-100) per channel or touchpoint: recency-weighted score, mean and count."""
+    try:
+        rows = _open(db).experience_by(by)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--by") from exc
+    if as_json:
+        _dump(rows)
+        return
+    for key, r in rows.items():
+        typer.echo(f"{key:<22} {r['score']:>5.1f}  (mean {r['mean']:.1f}, {r['count']} touchpoints)")
+
+
 @app.command()
 def demo(db: DbOption = Path("demo/voice.db"),
          examples: Annotated[Path, typer.Option(help="The examples folder.")] = api.EXAMPLES) -> None:
@@ -308,12 +447,50 @@ def demo(db: DbOption = Path("demo/voice.db"),
     typer.echo(f"analysis      {a.analysed} interactions analysed in {a.seconds:.1f} s "
                f"({a.skipped} with nothing of the customer's: agent replies, empty comments)")
     _print_summary(result.summary)
+    _print_intelligence(db, result)
     typer.echo("")
     typer.echo(f"The database is {db}. Look around with:")
     typer.echo(f"  .venv/bin/voice status --db {db}")
     typer.echo(f"  .venv/bin/voice unlinked --db {db}")
     typer.echo(f"  .venv/bin/voice quarantine --db {db}")
+    typer.echo(f"  .venv/bin/voice interest --db {db}")
+    typer.echo(f"  .venv/bin/voice customers at-risk --db {db}")
+    typer.echo(f"  .venv/bin/voice customer C017 --db {db}")
     typer.echo(f"  .venv/bin/datasette {db}      # browse every table")
+
+
+def _print_intelligence(db: Path, result: api.DemoResult) -> None:
+    """The demo's customer-intelligence part: who wants what, who is slipping away, and one story."""
+    from .scoring.timeline import render
+
+    sc = result.scores
+    typer.echo("")
+    typer.echo(f"scores        {sc.customers} customers, {sc.interactions} touchpoints, as of {sc.as_of[:10]} "
+               "(the newest interaction): " + ", ".join(f"{k} {n}" for k, n in sorted(sc.classes.items())))
+    v = api.open(db)
+    with v:
+        rows = v.interested(min_interest=0.5, top=3)
+        by_product: dict[str, list[dict]] = {}
+        for r in rows:
+            by_product.setdefault(r["product_id"], []).append(r)
+        ranked = sorted(by_product.items(), key=lambda kv: (-len(kv[1]), -kv[1][0]["interest"]))[:3]
+        typer.echo("")
+        typer.echo("Most interested customers, per product (voice interest):")
+        for product, rs in ranked:
+            typer.echo(f"  {product}")
+            for r in rs:
+                typer.echo(f"    {r['interest']:.2f}  {r['customer_id']} {r['name']}: {r['evidence'][:90]}")
+        typer.echo("")
+        typer.echo("Valuable customers at risk (voice customers at-risk):")
+        for r in v.valuable_at_risk()[:6]:
+            typer.echo(f"  {r['customer_id']} {r['name']:<28} value {_money(r['lifetime_value']):>6}  "
+                       f"{r['class']:<9} {r['reason']}")
+        loop = v.store.db.execute("""select customer_id from open_loops where status = 'open'
+                                     order by contacts desc, last_contact_at desc limit 1""").fetchone()
+        if loop:
+            typer.echo("")
+            typer.echo(f"One customer's timeline (voice customer {loop[0]}):")
+            typer.echo(render(v.timeline(loop[0])))
 
 
 def _print_summary(summary: dict) -> None:

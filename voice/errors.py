@@ -119,3 +119,8 @@ class StoreError(VoiceError):
 
 class ConfigError(VoiceError):
     """A configuration or mapping file is wrong."""
+
+
+class NotFound(VoiceError, LookupError):
+    """What was asked for (a customer, a product) is not in the database. Also a
+    LookupError, for callers that only know the standard library."""

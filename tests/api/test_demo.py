@@ -96,3 +96,33 @@ def test_the_analysis_tells_the_stories(demo):
     # every analysed text got es or en; agent replies got no language
     assert dict(db.execute("select coalesce(lang, '-'), count(*) from analyses group by 1").fetchall()) == {
         "-": 30, "en": 72, "es": 120}
+
+
+def test_customer_intelligence_tells_the_stories(demo):
+    result, v = demo
+    assert result.scores.as_of.startswith("2026-11-19")  # the newest example interaction: the same every year
+    assert result.scores.customers == 60 and result.scores.interactions > 200
+    # the product people want: AirPure 500 has the most interested customers, led by those asking to buy it
+    strong = [r for r in v.interested(min_interest=0.5, top=None)]
+    products = [r["product_id"] for r in strong]
+    assert max(set(products), key=products.count) == "airpure-500"
+    top = v.interested("airpure-500", top=3)
+    assert top[0]["interest"] >= 0.6 and "wants to buy" in top[0]["evidence"]
+    # the angry multi-channel customer: at risk, his complaint open across five contacts, nothing resolved it
+    tl = v.timeline("C017")
+    assert tl.relationship["class"] == "at_risk"
+    [complaint] = [lp for lp in tl.open if lp.intent == "complaint"]
+    assert complaint.contacts == 5 and complaint.status == "open" and complaint.closed_by is None
+    assert max(s for _, s in tl.cem_trend) < 20  # every contact of his felt bad
+    # valuable at risk: high-value customers only, each with a reason
+    risky = v.valuable_at_risk()
+    assert risky and all(r["value_band"] == "high" and r["reason"] for r in risky)
+    # a double charge that was finally refunded: the loop is resolved, not open
+    loops = v.store.db.execute("select intent, status from open_loops where customer_id = 'C022'"
+                               " and intent = 'refund_return'").fetchall()
+    assert loops == [("refund_return", "resolved")]
+    # delivery is the worst survey touchpoint (the Express story), es and en answers counted together
+    by_tp = v.experience_by("touchpoint")
+    surveyed = {k: r for k, r in by_tp.items() if k in ("delivery", "installation", "store", "web", "phone support")}
+    assert min(surveyed, key=lambda k: surveyed[k]["score"]) == "delivery"
+    assert "entrega" not in by_tp

@@ -279,3 +279,76 @@ def m003_analysis(db: sqlite_utils.Database) -> None:
             primary key (interaction_id, product_id, start)
         )""")
     db.execute("create index mentions_product on mentions(product_id)")
+
+
+@migrations
+def m004_scoring(db: sqlite_utils.Database) -> None:
+    """Customer intelligence: experience per interaction, interest per customer
+    and product, relationship class per customer, open loops. Every score row
+    keeps the components that explain it (JSON) and the scoring run that wrote it."""
+    db.execute("""
+        create table scoring_runs (
+            id integer primary key,
+            started_at text,
+            finished_at text,
+            as_of text,                -- the date recency is measured from
+            settings text,             -- JSON: half-lives, windows, thresholds
+            customers integer default 0,
+            interactions integer default 0,
+            status text
+        )""")
+    db.execute("""
+        create table experience (
+            interaction_id text primary key references interactions(id),
+            customer_id text references customers(id),
+            channel text,
+            touchpoint text,           -- survey touchpoint, else the channel
+            timestamp text,
+            score real,                -- 0 .. 100
+            components text,           -- JSON [{name, value, points, why}]
+            run_id integer references scoring_runs(id)
+        )""")
+    db.execute("create index experience_customer on experience(customer_id)")
+    db.execute("""
+        create table interest (
+            customer_id text not null references customers(id),
+            product_id text not null,
+            score real,                -- 0 .. 1
+            evidence text,             -- JSON [{interaction_id, timestamp, surface, start, end, signals, weight, contribution}]
+            last_seen text,
+            run_id integer references scoring_runs(id),
+            primary key (customer_id, product_id)
+        )""")
+    db.execute("create index interest_product on interest(product_id, score)")
+    db.execute("""
+        create table relationships (
+            customer_id text primary key references customers(id),
+            class text,                -- promoter | passive | detractor | at_risk
+            reason text,
+            cem real,                  -- recency-weighted experience, 0 .. 100
+            cem_trend real,            -- recent minus earlier experience, points
+            nps real,                  -- latest NPS answer
+            lifetime_value real,
+            value_band text,           -- high | medium | low | unknown
+            needs text,                -- JSON [[intent, weight]], strongest first
+            interests text,            -- JSON [[product_id, score]]
+            interactions integer,
+            fingerprint text,          -- what was scored: re-scored only when it changes
+            as_of text,
+            run_id integer references scoring_runs(id)
+        )""")
+    db.execute("""
+        create table open_loops (
+            customer_id text references customers(id),
+            opened_by text not null references interactions(id),
+            intent text not null,
+            opened_at text,
+            last_contact_at text,
+            contacts integer,          -- contacts on this loop, the first included
+            status text,               -- open | answered | resolved
+            closed_by text,            -- the interaction that answered or resolved it
+            summary text,
+            run_id integer references scoring_runs(id),
+            primary key (opened_by, intent)
+        )""")
+    db.execute("create index open_loops_customer on open_loops(customer_id, status)")
