@@ -189,3 +189,8 @@ def test_sentence_level_intents_find_what_a_long_message_dilutes():
     # never less than the whole text alone: each intent's confidence is a max that includes it
     whole_conf = dict(whole.intents)
     assert all(dict(by_sentence.intents).get(i, 1.0) >= c for i, c in whole_conf.items() if i != "other")
+    # each sentence of three words or more keeps its own intents; shorter ones have none
+    per = {s.text: {i for i, _ in s.intents} for s in by_sentence.sentences}
+    assert "refund_return" in per["Quiero que me devolváis el dinero ya."]
+    assert per["Exacto."] == set() and per["Javier Morales."] == set()
+    assert all("other" not in found for found in per.values())

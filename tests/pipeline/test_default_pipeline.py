@@ -13,6 +13,8 @@ AWKWARD = {
     "mixed": "La nevera llegó rota. My husband is furious, please call him back today.",
     "unknown": "Bom dia, a minha encomenda ainda não chegou e ninguém me responde há uma semana.",
     "clear": "Quiero comprar el purificador AirPure 500, ¿cuánto cuesta y tenéis stock en Madrid?",
+    "two topics": ("La cafetera CafeMatic Barista que compré en julio pierde agua y deja un charco cada día. "
+                   "Aparte, quiero comprar el purificador AirPure 500, ¿tenéis alguna oferta?"),
 }
 
 
@@ -61,3 +63,23 @@ def test_a_clear_request_reads_as_one(analysed):
     assert intents & {"purchase_interest", "price_availability"}
     assert v.store.db.execute("select product_id from mentions where interaction_id = ?", [iid]).fetchall() == [
         ("airpure-500",)]
+
+
+def test_each_sentence_keeps_its_intents_and_each_product_its_own(analysed):
+    import json
+
+    from voice.scoring.history import load_items
+    from voice.scoring.interest import score_interest
+
+    v, _, items, _ = analysed
+    iid = items["two topics"].id
+    rows = v.store.db.execute("select idx, intents from sentences where interaction_id = ? order by idx",
+                              [iid]).fetchall()
+    per = [{k for k, _ in json.loads(js or "[]")} for _, js in rows]
+    assert len(per) == 2 and "purchase_interest" in per[1] and "purchase_interest" not in per[0]
+    [item] = load_items(v.store, "x.id = ?", [iid])
+    by_product = {i.product_id: i for i in score_interest([item], item.timestamp)}
+    assert by_product["airpure-500"].score >= 0.6
+    # the wish to buy is the purifier's, not the leaking coffee machine's: that one is only named
+    assert "purchase_interest" not in by_product["cafematic-barista"].evidence[0].get("signals", {})
+    assert by_product["cafematic-barista"].score <= 0.2

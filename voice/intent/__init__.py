@@ -54,7 +54,9 @@ class SentenceIntentComponent(IntentComponent):
     the whole text and each of its sentences of three words or more. One vector
     for a long email dilutes every intent in it ("la lavadora llegó rota ... os he
     escrito dos correos y nada" came out "other"); a sentence that states one
-    clearly now counts. Reuses the sentence vectors the sentiment step computed."""
+    clearly now counts. Reuses the sentence vectors the sentiment step computed.
+    Each such sentence keeps its own intents (``Sentence.intents``), so a
+    product mention can be read with what its sentence asks."""
 
     name = "intent.fewshot.v2"
     MIN_WORDS = 3
@@ -71,8 +73,10 @@ class SentenceIntentComponent(IntentComponent):
         row_of = {id(d): i for i, d in enumerate(todo)}
         if units:
             probs = self.head.predict_proba(np.stack([np.asarray(s.embedding, dtype=np.float32) for _, s in units]))
-            for (d, _), p in zip(units, probs):
+            threshold = self.head.threshold if self.threshold is None else self.threshold
+            for (d, s), p in zip(units, probs):
                 best[row_of[id(d)]] = np.maximum(best[row_of[id(d)]], p)
+                s.intents = [(k, c) for k, c in self.head.decide(p, threshold) if k != OTHER]
         for d in todo:
             d.intents = self.head.decide(best[row_of[id(d)]], self.threshold)
         return docs

@@ -28,6 +28,7 @@ class Sentence:
     sentiment: Polarity | None = None
     sentiment_score: float | None = None  # -1 .. 1
     embedding: np.ndarray | None = None
+    intents: list[tuple[str, float]] = field(default_factory=list)  # over the threshold, best first
 
 
 @dataclass

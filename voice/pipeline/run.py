@@ -130,9 +130,9 @@ def _write(store: Store, docs: list[Doc], run_id: int, label: str) -> None:
               d.text, stamp) for d in docs])
         c.executemany(
             'insert into sentences (interaction_id, idx, turn_idx, start, "end", text, lang, sentiment,'
-            " sentiment_score) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(d.interaction_id, s.idx, s.turn_idx, s.start, s.end, s.text, s.lang, s.sentiment, s.sentiment_score)
-             for d in docs for s in d.sentences])
+            " sentiment_score, intents) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d.interaction_id, s.idx, s.turn_idx, s.start, s.end, s.text, s.lang, s.sentiment, s.sentiment_score,
+              json.dumps(s.intents) if s.intents else None) for d in docs for s in d.sentences])
         c.executemany(
             "insert or replace into intents (interaction_id, intent, confidence, model) values (?, ?, ?, ?)",
             [(d.interaction_id, intent, conf, d.extra.get("intent_model", label)) for d in docs

@@ -44,10 +44,25 @@ class Item:
     duration_s: float | None = None  # calls: first turn start to last turn end
     agents: int = 0  # calls: distinct agent speakers
     analysed: bool = False
+    # sentence idx -> its intents; None when the analysis stored none per sentence (older runs, intent v1)
+    sentence_intents: dict[int, dict[str, float]] | None = None
 
     @property
     def inbound(self) -> bool:
         return self.direction != "outbound"
+
+    def intents_near(self, sentence_idx: int | None, *, with_next: bool = True) -> dict[str, float]:
+        """What is asked around one sentence: the intents of that sentence and
+        (``with_next``) the next one (questions often follow the product they are
+        about), each at its best; the interaction's intents when none were
+        stored per sentence."""
+        if self.sentence_intents is None or sentence_idx is None:
+            return self.intents
+        near: dict[str, float] = {}
+        for idx in (sentence_idx, sentence_idx + 1) if with_next else (sentence_idx,):
+            for k, c in self.sentence_intents.get(idx, {}).items():
+                near[k] = max(c, near.get(k, 0.0))
+        return near
 
 
 def parse_ts(value: str | None) -> dt.datetime | None:
@@ -96,6 +111,13 @@ def load_items(store: Store, where: str = "", params: Sequence = ()) -> list[Ite
                 f"""select interaction_id, product_id, surface, start, "end", polarity, polarity_score, sentence_idx
                     from mentions where interaction_id in ({marks}) order by interaction_id, start""", chunk):
             items[iid].mentions.append(MentionItem(pid, surface, start, end, pol, pol_score, sidx))
+        for iid, idx, intents in db.execute(
+                f"""select interaction_id, idx, intents from sentences
+                    where interaction_id in ({marks}) and intents is not null""", chunk):
+            found = items[iid].sentence_intents
+            if found is None:
+                found = items[iid].sentence_intents = {}
+            found[idx] = {k: float(c) for k, c in json.loads(intents)}
         calls = defaultdict(list)
         for iid, role, speaker, start, end in db.execute(
                 f"""select interaction_id, role, speaker, start, "end" from turns

@@ -2,26 +2,36 @@
 
 Each inbound interaction that mentions a product is one piece of evidence:
 
-    strength = 0.3                                   (the product is mentioned)
-             + 0.4 x confidence(purchase_interest)   (wants to buy / asks for a quote)
-             + 0.3 x confidence(price_availability)  (asks price or stock)
-             + 0.2 x max(0, aspect polarity score)   (speaks well of it)
+    strength = 0.15                                  (the product is named)
+             + 0.5 x confidence(purchase_interest)   (wants to buy / asks for a quote)
+             + 0.35 x confidence(price_availability) (asks price or stock)
+             + 0.15 x max(0, aspect polarity score)  (speaks well of it)
+
+Naming a product, even kindly, is weak evidence (a customer praising the
+installers they had is not asking to buy an installation); asking to buy it or
+asking its price is strong.
     capped at 1, then weighted by recency: x 0.5 ^ (age in days / half_life_days)
 
-A complaint is not interest: evidence from an interaction whose complaint,
-refund/return or technical-problem confidence reaches ``min_confidence``, or
-where the product's own aspect polarity is negative, counts 0 (it is kept in
-the evidence list with the reason). Several pieces combine like independent
+When a message names one product, its intents are the message's; when it names
+several, each mention reads the intents of its own sentence and the next one
+unless that one names another product (an email about a leaking coffee machine
+and a purifier the customer wants holds both; each product gets its own), or the interaction's when the analysis
+stored none per sentence. A complaint is not interest: a mention whose intents
+include complaint, refund/return or technical problem at ``min_confidence``
+counts 0, and so does one spoken of badly (aspect polarity below -0.5) with no
+wish to buy or price question beside it — "it's been out of stock for weeks,
+please tell me when it's back" is frustration, and interest. Mentions that do
+not count stay in the evidence list with the reason. Several pieces combine like independent
 chances (noisy-OR), so repeated interest grows towards 1 without passing it:
 
     interest = 1 - prod(1 - strength_i x weight_i)
 
 Worked example (half-life 90 days): a customer asked "¿Tenéis la AirPure 500 en
-stock? ¿Qué precio tiene?" 30 days ago (price_availability 0.9; strength 0.3 +
-0.27 = 0.57; weight 0.5^(30/90) = 0.794; contribution 0.452) and today wrote
+stock? ¿Qué precio tiene?" 30 days ago (price_availability 0.9; strength 0.15 +
+0.315 = 0.465; weight 0.5^(30/90) = 0.794; contribution 0.369) and today wrote
 "quiero comprar la AirPure 500, ¿me hacéis presupuesto?" (purchase_interest
-0.95, price_availability 0.6; strength 0.3 + 0.38 + 0.18 = 0.86; weight 1;
-contribution 0.86): interest = 1 - (1 - 0.452)(1 - 0.86) = 0.923.
+0.95, price_availability 0.6; strength 0.15 + 0.475 + 0.21 = 0.835; weight 1;
+contribution 0.835): interest = 1 - (1 - 0.369)(1 - 0.835) = 0.896.
 """
 
 from __future__ import annotations
@@ -40,10 +50,11 @@ NOT_INTEREST = ("complaint", "refund_return", "technical_problem")
 class InterestSettings:
     half_life_days: float = 90.0
     min_confidence: float = 0.5
-    mention: float = 0.3
-    purchase: float = 0.4
-    price: float = 0.3
-    positive: float = 0.2
+    mention: float = 0.15
+    purchase: float = 0.5
+    price: float = 0.35
+    positive: float = 0.15
+    negative: float = -0.5  # aspect polarity below which a mention with no wish to buy is not interest
 
 
 @dataclass
@@ -55,16 +66,19 @@ class Interest:
     last_seen: dt.datetime | None = None
 
 
-def evidence_strength(item: Item, polarity_score: float | None, s: InterestSettings) -> tuple[float, dict]:
-    """How strongly one interaction shows interest in one product it mentions, and why."""
-    blockers = {k: round(c, 3) for k, c in item.intents.items() if k in NOT_INTEREST and c >= s.min_confidence}
+def evidence_strength(intents: dict[str, float], polarity_score: float | None, s: InterestSettings
+                      ) -> tuple[float, dict]:
+    """How strongly one mention shows interest in its product, and why, from the
+    intents around it (its sentence and the next, see ``Item.intents_near``)."""
+    blockers = {k: round(c, 3) for k, c in intents.items() if k in NOT_INTEREST and c >= s.min_confidence}
     if blockers:
         return 0.0, {"not_counted": "complaint, not interest", "intents": blockers}
-    if polarity_score is not None and polarity_score < -0.2:
-        return 0.0, {"not_counted": "spoke negatively of it", "polarity": round(polarity_score, 3)}
+    buy = intents.get("purchase_interest", 0.0)
+    price = intents.get("price_availability", 0.0)
+    wants = max(buy, price) >= s.min_confidence
+    if polarity_score is not None and polarity_score < s.negative and not wants:
+        return 0.0, {"not_counted": "spoke badly of it", "polarity": round(polarity_score, 3)}
     signals = {"mention": s.mention}
-    buy = item.intents.get("purchase_interest", 0.0)
-    price = item.intents.get("price_availability", 0.0)
     if buy:
         signals["purchase_interest"] = round(s.purchase * buy, 3)
     if price:
@@ -88,9 +102,16 @@ def score_interest(items: list[Item], as_of: dt.datetime, settings: InterestSett
             if m.product_id in seen:  # one piece of evidence per interaction and product
                 continue
             seen.add(m.product_id)
-            polarity = min((x.polarity_score for x in item.mentions
-                            if x.product_id == m.product_id and x.polarity_score is not None), default=None)
-            strength, why = evidence_strength(item, polarity, settings)
+            same = [x for x in item.mentions if x.product_id == m.product_id]
+            polarity = min((x.polarity_score for x in same if x.polarity_score is not None), default=None)
+            # a message about this product alone is read whole; one naming several, sentence by sentence
+            intents: dict[str, float] = dict(item.intents) if len({x.product_id for x in item.mentions}) == 1 else {}
+            for x in same:  # every place the product is named counts; the next sentence too, unless it names another
+                other_next = any(o.sentence_idx is not None and o.sentence_idx == (x.sentence_idx or 0) + 1
+                                 and o.product_id != m.product_id for o in item.mentions)
+                for k, c in item.intents_near(x.sentence_idx, with_next=not other_next).items():
+                    intents[k] = max(c, intents.get(k, 0.0))
+            strength, why = evidence_strength(intents, polarity, settings)
             age = (as_of - item.timestamp).total_seconds() / 86400 if item.timestamp else settings.half_life_days
             weight = decay(age, settings.half_life_days)
             by_product[m.product_id].append({

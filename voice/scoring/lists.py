@@ -28,7 +28,7 @@ def evidence_summary(evidence: list[dict], limit: int = 3) -> str:
         parts.append(f"{what} by {e['channel']} {str(e.get('timestamp') or '')[:10]} (\"{e['surface']}\")")
     skipped = sum(1 for e in evidence if e.get("not_counted"))
     if skipped:
-        parts.append(f"{skipped} mention(s) not counted (complaint or negative)")
+        parts.append(f"{skipped} mention(s) not counted (complaint, or spoken of badly)")
     return "; ".join(parts)
 
 

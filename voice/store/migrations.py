@@ -352,3 +352,12 @@ def m004_scoring(db: sqlite_utils.Database) -> None:
             primary key (opened_by, intent)
         )""")
     db.execute("create index open_loops_customer on open_loops(customer_id, status)")
+
+
+@migrations
+def m005_sentence_intents(db: sqlite_utils.Database) -> None:
+    """Intents per sentence (JSON [[intent, confidence], ...], those over the
+    threshold): an email about a broken coffee machine and a purifier the
+    customer wants to buy holds a complaint and a purchase interest, and each
+    belongs to its own product mention."""
+    db.execute("alter table sentences add column intents text")
