@@ -102,6 +102,8 @@ def test_analyze_with_a_pipeline_file_is_incremental(tmp_path):
     r = run("analyze", "--db", db, "--pipeline", pipe)
     assert r.exit_code == 0, r.output
     assert "4 analysed" in r.output
+    assert "score: 0 customers re-scored (0 unchanged)" in r.output  # no customers imported: nobody to score
+    assert "score:" not in run("analyze", "--db", db, "--no-score").output
     import sqlite3
 
     conn = sqlite3.connect(db)

