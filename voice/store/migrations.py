@@ -361,3 +361,37 @@ def m005_sentence_intents(db: sqlite_utils.Database) -> None:
     customer wants to buy holds a complaint and a purchase interest, and each
     belongs to its own product mention."""
     db.execute("alter table sentences add column intents text")
+
+
+@migrations
+def m006_themes(db: sqlite_utils.Database) -> None:
+    """Themes discovered in what customers say: stable ids, a label from their
+    keyphrases, a centroid so new sentences join existing themes, and which
+    taxonomy version assigned each sentence."""
+    db.execute("""
+        create table themes (
+            id text primary key,       -- stable: T001, T002, ... never reused
+            name text,                 -- the user's name (taxonomy file), else the label
+            label text,                -- automatic, from keyphrases
+            keyphrases text,           -- JSON [[phrase, weight], ...]
+            centroid blob,             -- float32 unit vector in the encoder's space
+            encoder text,              -- the encoder the centroid belongs to
+            size integer default 0,    -- sentences assigned
+            status text,               -- active | proposed | merged | retired
+            merged_into text,          -- for merged themes: the theme that took them
+            pinned text,               -- JSON: example sentences the user pinned to this theme
+            version integer,           -- taxonomy version that last changed this theme
+            created_at text,
+            updated_at text
+        )""")
+    db.execute("""
+        create table theme_assignments (
+            interaction_id text not null references interactions(id),
+            sentence_idx integer not null,
+            theme_id text references themes(id),   -- null: an outlier (no theme close enough)
+            similarity real,
+            version integer,           -- taxonomy version that made this assignment
+            assigned_at text,
+            primary key (interaction_id, sentence_idx)
+        )""")
+    db.execute("create index theme_assignments_theme on theme_assignments(theme_id)")
