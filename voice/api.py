@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .pipeline import AnalyzeReport, Pipeline
     from .scoring import ScoreReport, ScoreSettings
     from .scoring.timeline import Timeline
+    from .segments import Segment
 
 Progress = Callable[[int, int, Path], None]  # (files done, files in all, file now)
 
@@ -281,6 +282,14 @@ class Voice:
         from .scoring import experience_by
 
         return experience_by(self.store, by)
+
+    def segment(self, product: str, *, min_interest: float = 0.6, consent: str | None = None,
+                exclude_open_complaints: bool = False) -> "Segment":
+        """Customers interested in a product, with contact, score and evidence; consent and open complaints respected."""
+        from .segments import segment
+
+        return segment(self.store, product, min_interest=min_interest, consent=consent,
+                       exclude_open_complaints=exclude_open_complaints)
 
     # --- reading ---
 

@@ -22,6 +22,8 @@ customers_app = typer.Typer(help="Customer records from a CRM.", no_args_is_help
 app.add_typer(customers_app, name="customers")
 train_app = typer.Typer(help="Train the models voice ships (or your own).", no_args_is_help=True)
 app.add_typer(train_app, name="train")
+export_app = typer.Typer(help="Lists for other tools: campaign segments.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 EXIT_QUARANTINED = 3
 
@@ -418,6 +420,31 @@ def value_needs_cmd(db: DbOption = Path("voice.db"), as_json: JsonOption = False
                    + ", ".join(f"{k} {n}" for k, n in sorted(v["classes"].items())))
         typer.echo("         needs: " + (", ".join(f"{k} ({n})" for k, n in v["dominant_intents"]) or "-"))
         typer.echo("         wants: " + (", ".join(f"{k} ({n})" for k, n in v["interests"]) or "-"))
+
+
+@export_app.command("segment")
+def export_segment(product: Annotated[str, typer.Option(help="The product id (voice interest lists them).")],
+                   output: Annotated[Path, typer.Option("-o", "--output", help="The CSV file to write.")],
+                   db: DbOption = Path("voice.db"),
+                   min_interest: Annotated[float, typer.Option(help="Lowest interest, 0-1.")] = 0.6,
+                   consent: Annotated[Optional[str], typer.Option(
+                       help="Keep only customers who consented to this (e.g. marketing, email).")] = None,
+                   exclude_open_complaints: Annotated[bool, typer.Option(
+                       help="Leave out customers with a complaint still open.")] = False) -> None:
+    """Customers interested in a product, for a campaign: id, contact, interest and the evidence."""
+    from .segments import write_csv
+
+    v = _open(db)
+    try:
+        seg = v.segment(product, min_interest=min_interest, consent=consent,
+                        exclude_open_complaints=exclude_open_complaints)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--min-interest") from exc
+    write_csv(seg, output)
+    left = ", ".join(f"{n} {why}" for why, n in sorted(seg.excluded.items()))
+    typer.echo(f"wrote {len(seg.rows)} customers to {output}" + (f" (left out: {left})" if left else ""))
 
 
 @app.command("experience")

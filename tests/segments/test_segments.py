@@ -1,0 +1,75 @@
+"""Campaign segments: interest threshold, consent, open complaints, the CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+
+from voice.errors import NotFound
+from voice.scoring import score
+from voice.segments import segment, write_csv
+
+from tests.helpers import add_analysed as add
+
+
+@pytest.fixture
+def scored(store):
+    store.db.execute("""insert into customers (id, name, lifetime_value, consent) values
+        ('C1', 'Ana', 100, '{"email": true, "marketing": true}'),
+        ('C2', 'Luis', 200, '{"email": true, "marketing": false}'),
+        ('C3', 'Eva', 300, null),
+        ('C4', 'Tom', 50, '{"marketing": true}')""")
+    store.db.execute("""insert into identities (kind, value, customer_id, source) values
+        ('email', 'ana@x.example', 'C1', 'crm'), ('phone', '+34600000001', 'C1', 'crm'),
+        ('email', 'tom@x.example', 'C4', 'crm')""")
+    for n, cid in enumerate(("C1", "C2", "C3", "C4")):
+        add(store, f"b{n}", "2026-10-10T10:00:00+00:00", "Quiero comprar la AirPure 500, ¿qué precio tiene?",
+            customer=cid, thread=f"T{n}", intents={"purchase_interest": 0.95, "price_availability": 0.8},
+            mentions=[("airpure-500", "AirPure 500")])
+    add(store, "c4", "2026-10-11T10:00:00+00:00", "Mi pedido llegó roto y nadie contesta", customer="C4",
+        thread="X", sentiment="negative", score=-0.8, intents={"complaint": 0.9})
+    add(store, "w2", "2026-08-01T10:00:00+00:00", "¿Tenéis la AirPure 500?", customer="C2", thread="Y",
+        intents={"price_availability": 0.9}, mentions=[("airpure-500", "AirPure 500")])
+    score(store, as_of=dt.datetime(2026, 10, 12, tzinfo=dt.timezone.utc))
+    return store
+
+
+def test_everyone_interested_strongest_first(scored):
+    seg = segment(scored, "airpure-500", min_interest=0.6)
+    assert [r["customer_id"] for r in seg.rows][0] == "C2"  # asked twice: the strongest
+    assert {r["customer_id"] for r in seg.rows} == {"C1", "C2", "C3", "C4"}
+    ana = next(r for r in seg.rows if r["customer_id"] == "C1")
+    assert (ana["email"], ana["phone"], ana["consent"]) == ("ana@x.example", "+34600000001", "email;marketing")
+    assert "wants to buy" in ana["evidence"] and ana["interest"] >= 0.6
+
+
+def test_consent_is_respected_and_unknown_means_no(scored):
+    seg = segment(scored, "airpure-500", consent="marketing")
+    assert {r["customer_id"] for r in seg.rows} == {"C1", "C4"}
+    assert seg.excluded == {"no marketing consent": 2}
+
+
+def test_open_complaints_can_be_left_out(scored):
+    seg = segment(scored, "airpure-500", consent="marketing", exclude_open_complaints=True)
+    assert [r["customer_id"] for r in seg.rows] == ["C1"]
+    assert seg.excluded == {"no marketing consent": 2, "open complaint": 1}
+
+
+def test_threshold_and_unknown_product(scored):
+    assert segment(scored, "airpure-500", min_interest=0.99).rows == []
+    with pytest.raises(NotFound) as err:
+        segment(scored, "nevera-x")
+    assert "airpure-500" in err.value.fix
+    with pytest.raises(ValueError):
+        segment(scored, "airpure-500", min_interest=60)
+
+
+def test_csv_opens_in_a_spreadsheet(scored, tmp_path):
+    path = write_csv(segment(scored, "airpure-500", consent="marketing"), tmp_path / "out" / "seg.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: accents survive Excel
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    assert [r["customer_id"] for r in rows] == ["C1", "C4"]  # equal interest: by id
+    assert rows[0].keys() >= {"customer_id", "email", "interest", "evidence"}
