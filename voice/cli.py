@@ -24,6 +24,8 @@ train_app = typer.Typer(help="Train the models voice ships (or your own).", no_a
 app.add_typer(train_app, name="train")
 export_app = typer.Typer(help="Lists for other tools: campaign segments.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+themes_app = typer.Typer(help="Themes in what customers say: discover, list, edit the taxonomy.", no_args_is_help=True)
+app.add_typer(themes_app, name="themes")
 
 EXIT_QUARANTINED = 3
 
@@ -445,6 +447,103 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
     write_csv(seg, output)
     left = ", ".join(f"{n} {why}" for why, n in sorted(seg.excluded.items()))
     typer.echo(f"wrote {len(seg.rows)} customers to {output}" + (f" (left out: {left})" if left else ""))
+
+
+@themes_app.command("discover")
+def themes_discover(db: DbOption = Path("voice.db"),
+                    rebuild: Annotated[bool, typer.Option(help="Start over: retire every theme and cluster again.")] = False,
+                    min_size: Annotated[int, typer.Option(help="Fewest sentences a new theme needs.")] = 5,
+                    as_json: JsonOption = False) -> None:
+    """Group new sentences into themes: existing themes keep their ids, new topics are proposed."""
+    from . import themes
+
+    v = _open(db)
+    try:
+        r = themes.discover(v.store, rebuild=rebuild, min_size=min_size)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _dump(r.__dict__)
+        return
+    status = {t["id"]: t["status"] for t in themes.list_themes(v.store)}
+    proposed = sum(status.get(t) == "proposed" for t in r.new_themes)
+    typer.echo(f"themes: {r.new_sentences} new sentences, {r.assigned} joined a theme, {len(r.new_themes)} new themes"
+               + (f" ({proposed} proposed: accept them in the taxonomy file)" if proposed else "")
+               + f"; {r.outlier_share:.0%} of {r.eligible} sentences have no theme ({r.seconds:.1f} s)")
+    typer.echo("  'voice themes list' shows them; 'voice themes export FILE' to rename, merge or split")
+
+
+@themes_app.command("list")
+def themes_list(db: DbOption = Path("voice.db"),
+                all_: Annotated[bool, typer.Option("--all", help="Also merged and retired themes.")] = False,
+                examples: Annotated[int, typer.Option(help="Example sentences per theme.")] = 0,
+                as_json: JsonOption = False) -> None:
+    """Themes with their size, sentiment and the NPS of the customers who raise them."""
+    from . import themes
+
+    v = _open(db)
+    include = ("active", "proposed", "merged", "retired") if all_ else ("active", "proposed")
+    rows = themes.list_themes(v.store, include=include)
+    if as_json:
+        _dump(rows)
+        return
+    if not rows:
+        typer.echo("no themes yet: run 'voice themes discover'.")
+    for t in sorted(rows, key=lambda t: -(t["interactions"] or 0)):
+        nps = f"NPS {t['mean_nps']:.1f}" if t.get("mean_nps") is not None else "NPS -"
+        sentiment = f"{t['mean_sentiment']:+.2f}" if t.get("mean_sentiment") is not None else "-"
+        typer.echo(f"{t['id']}  {(t['name'] or t['label'] or '')[:44]:<44} {t['status']:<8} "
+                   f"{t['interactions']:>4} interactions  sentiment {sentiment}  {nps}")
+        for ex in themes.theme_examples(v.store, t["id"], examples) if examples else []:
+            typer.echo(f"        “{ex['text'][:100]}” ({ex['channel']}, {ex['customer_id'] or 'unlinked'})")
+
+
+@themes_app.command("export")
+def themes_export(file: Annotated[Path, typer.Argument(help="The YAML taxonomy file to write.")],
+                  db: DbOption = Path("voice.db")) -> None:
+    """Write the themes as a YAML taxonomy to edit: rename, merge_into, split, pinned, status."""
+    from . import themes
+
+    path = themes.export_taxonomy(_open(db).store, file)
+    typer.echo(f"wrote {path}; edit it, then: voice themes apply {path}")
+
+
+@themes_app.command("apply")
+def themes_apply(file: Annotated[Path, typer.Argument(help="The edited YAML taxonomy file.")],
+                 db: DbOption = Path("voice.db")) -> None:
+    """Apply an edited taxonomy and re-assign every sentence in history with the new version."""
+    from . import themes
+
+    try:
+        version = themes.apply_taxonomy(_open(db).store, file)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"taxonomy version {version} applied to every sentence")
+
+
+@app.command("report")
+def report_cmd(output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path("report.html"),
+               db: DbOption = Path("voice.db"),
+               since: Annotated[Optional[str], typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+               until: Annotated[Optional[str], typer.Option(help="Up to this date, inclusive.")] = None,
+               channel: Annotated[Optional[str], typer.Option(help="email, call or survey.")] = None,
+               segment: Annotated[Optional[str], typer.Option(help="A CRM segment, e.g. Premium.")] = None,
+               lang: Annotated[Optional[str], typer.Option(help="es or en.")] = None,
+               export_dir: Annotated[Optional[Path], typer.Option(
+                   help="Also write each table behind the charts as CSV and Parquet here.")] = None) -> None:
+    """One self-contained HTML report (works offline): sentiment and experience trends, touchpoints,
+    themes with their NPS impact, rising themes, product interest, valuable customers at risk, quotes."""
+    from .report import write_report
+
+    v = _open(db)
+    try:
+        path = write_report(v.store, output, since=since, until=until, channel=channel, segment=segment,
+                            lang=lang, export_dir=export_dir)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"wrote {path}" + (f" and the tables behind it to {export_dir}" if export_dir else ""))
 
 
 @app.command("experience")

@@ -1,0 +1,119 @@
+"""Theme discovery on CFPB complaint narratives against their Product and Issue labels.
+
+The narratives of ../shared/data/complaints/cfpb/complaints_sample.csv (read in
+place, never copied) are written to a temporary database as inbound emails,
+analysed with the default pipeline (sentences, cached vectors), and
+``voice.themes.discover`` runs on them. Each interaction's dominant theme (the
+theme of most of its sentences; none for an interaction whose sentences are
+all outliers) is compared with its Product and its Issue: adjusted mutual
+information (the no-theme interactions count as one cluster) and purity (over
+interactions with a theme). Baseline in the same run: KMeans on the same
+interaction vectors (mean of its eligible sentence vectors), k = number of
+Products.
+
+    .venv/bin/python benchmarks/themes.py [--n 1532] > benchmarks/themes_results.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "complaints" / "cfpb" / "complaints_sample.csv"
+sys.path.insert(0, str(ROOT))
+
+
+def purity(pred: list, truth: list) -> float:
+    pairs = [(p, t) for p, t in zip(pred, truth) if p is not None and p != -1]
+    if not pairs:
+        return 0.0
+    by: dict = {}
+    for p, t in pairs:
+        by.setdefault(p, Counter())[t] += 1
+    return sum(c.most_common(1)[0][1] for c in by.values()) / len(pairs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=1532)
+    ap.add_argument("--min-size", type=int, default=None)
+    args = ap.parse_args()
+
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_mutual_info_score as ami
+
+    import voice
+    from voice.records import Identity, Interaction
+    from voice.themes import discover, interaction_themes
+    from voice.themes.corpus import encoder_for, inbound_sentences, load
+
+    with DATA.open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["Consumer complaint narrative"].strip()][:args.n]
+    with tempfile.TemporaryDirectory() as tmp:
+        v = voice.init(Path(tmp) / "bench.db")
+        v.store.add_interactions([
+            Interaction(channel="email", source_path="cfpb", source_pos=str(i), direction="inbound",
+                        text=r["Consumer complaint narrative"], raw=r["Consumer complaint narrative"],
+                        hash_basis=f"{i}:{r['Complaint ID']}", identities=[Identity("email", f"c{i}@x.example")])
+            for i, r in enumerate(rows)])
+        ids = [r[0] for r in v.store.db.execute("select id from interactions order by cast(source_pos as integer)")]
+        label = {iid: r for iid, r in zip(ids, rows)}
+        t = time.perf_counter()
+        v.analyze()
+        analyse_s = time.perf_counter() - t
+        kw = {"min_size": args.min_size} if args.min_size else {}
+        t = time.perf_counter()
+        rep = discover(v.store, **kw)
+        discover_s = time.perf_counter() - t
+        dominant = {iid: (interaction_themes(v.store, iid) or [None])[0] for iid in ids}
+        enc = encoder_for(v.store, None)
+        sents = load(v.store, enc, inbound_sentences(v.store))
+        vecs: dict[str, list] = {}
+        for (iid, _), vec in zip(sents.keys, sents.vectors):
+            vecs.setdefault(iid, []).append(vec)
+        v.close()
+
+    with_vec = [iid for iid in ids if iid in vecs]
+    X = np.stack([np.mean(vecs[i], axis=0) for i in with_vec])
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    products = [label[i]["Product"] for i in with_vec]
+    issues = [label[i]["Issue"] for i in with_vec]
+    k = len(set(products))
+    t = time.perf_counter()
+    km = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X).tolist()
+    km_s = time.perf_counter() - t
+    ours = [dominant[i] or "none" for i in with_vec]
+    bare = [dominant[i] for i in with_vec]
+    themed = sum(d is not None for d in bare)
+
+    print(f"# themes on CFPB narratives, {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    print(f"command: `.venv/bin/python benchmarks/themes.py --n {args.n}`; {len(rows)} narratives, "
+          f"{len(with_vec)} with eligible sentences, {len(set(products))} Products, {len(set(issues))} Issues; "
+          f"analysis {analyse_s:.0f} s (not counted below)\n")
+    print("| method | themes | AMI Product | purity Product | AMI Issue | purity Issue | interactions without theme |"
+          " sentence outliers | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"| voice.themes.discover (defaults) | {rep.themes} | {ami(products, ours):.3f} | "
+          f"{purity(bare, products):.3f} | {ami(issues, ours):.3f} | {purity(bare, issues):.3f} | "
+          f"{1 - themed / len(with_vec):.1%} | {rep.outlier_share:.1%} of {rep.eligible} | {discover_s:.1f} |")
+    print(f"| KMeans k={k} on interaction vectors | {k} | {ami(products, km):.3f} | {purity(km, products):.3f} | "
+          f"{ami(issues, km):.3f} | {purity(km, issues):.3f} | 0% | n/a | {km_s:.1f} |")
+    print("\nPurity counts only interactions with a theme (the \"none\" group is left out); AMI counts it as one "
+          "cluster. Themes are found per sentence, so the dominant theme is a proxy for what a Product label says "
+          "about the whole complaint.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+import datetime as dt
+
+import pytest
+
+from voice.report import COLUMNS, NO_THEMES, report_data
+
+
+def by(rows, *keys):
+    return {tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]: r for r in rows}
+
+
+def test_weekly_means_by_channel_and_total(filled):
+    d = report_data(filled)
+    weekly = by(d.weekly, "week", "channel")
+    assert set(weekly) == {("2026-W41", "email"), ("2026-W41", "call"), ("2026-W42", "survey"),
+                           ("2026-W43", "email")}
+    w41 = weekly[("2026-W41", "email")]
+    assert (w41["interactions"], w41["mean_sentiment"], w41["mean_experience"]) == (2, -0.4, 40.0)
+    assert w41["negative_share"] == 1.0
+    w42 = weekly[("2026-W42", "survey")]
+    assert (w42["mean_sentiment"], w42["mean_experience"]) == (-0.067, 56.7)  # (-0.8+0.6+0)/3, (20+90+60)/3
+    total = by(d.weekly_total, "week")
+    assert total["2026-W41"]["interactions"] == 3
+    assert total["2026-W41"]["mean_sentiment"] == -0.133  # (-0.6-0.2+0.4)/3
+    assert total["2026-W41"]["mean_experience"] == 50.0
+    channels = by(d.channels, "channel")
+    assert channels["email"]["mean_experience"] == 53.3  # (30+50+80)/3
+    assert d.summary["interactions"] == 7 and d.summary["customers"] == 3
+
+
+def test_touchpoints_fall_back_to_channel_and_sort_worst_first(filled):
+    d = report_data(filled)
+    assert [(t["touchpoint"], t["count"], t["mean_experience"]) for t in d.touchpoints] == [
+        ("email", 3, 53.3), ("delivery", 2, 55.0), ("installation", 1, 60.0), ("call", 1, 70.0)]
+    delivery = by(d.touchpoints, "touchpoint")["delivery"]
+    assert (delivery["min_experience"], delivery["max_experience"], delivery["mean_sentiment"]) == (20, 90, -0.1)
+    heat = by(d.touchpoint_weeks, "touchpoint", "week")
+    assert heat[("delivery", "2026-W42")]["mean_experience"] == 55.0
+
+
+def test_themes_volume_sentiment_and_nps_impact(filled):
+    d = report_data(filled)
+    themes = by(d.themes, "theme_id")
+    assert set(themes) == {"T001", "T002", "T004"}  # T003 is merged into T002
+    assert d.summary["nps_mean"] == 6.0  # customers' latest NPS: C1 2, C2 10, C3 6
+    t1 = themes["T001"]
+    # e1 counts its theme sentence (-0.9), s1 and s3 (no sentence rows) their interaction score
+    assert (t1["interactions"], t1["mean_sentiment"]) == (3, round((-0.9 - 0.8 + 0.0) / 3, 3))
+    assert (t1["nps_mean"], t1["nps_impact"], t1["nps_n"]) == (4.0, -2.0, 2)  # C1 2, C3 6
+    t2 = themes["T002"]
+    assert (t2["interactions"], t2["customers"], t2["nps_impact"], t2["nps_n"]) == (3, 2, 2.0, 2)  # C2 10, C3 6
+    assert [t["theme_id"] for t in d.themes] == ["T001", "T002", "T004"]  # by volume, then id
+    assert d.themes_note is None
+
+
+def test_rising_themes_against_previous_period_of_same_length(filled):
+    d = report_data(filled, since="2026-10-12", until="2026-10-25")
+    assert d.rising_period == {"now": ["2026-10-12", "2026-10-25"], "before": ["2026-09-28", "2026-10-11"]}
+    rising = [(t["theme_id"], t["interactions_before"], t["interactions_now"], t["change"], t["growth"])
+              for t in d.rising_themes]
+    assert rising == [("T004", 0, 2, 2, None), ("T001", 1, 2, 1, 1.0), ("T002", 1, 2, 1, 1.0)]
+
+
+def test_rising_defaults_to_the_last_28_days(filled):
+    d = report_data(filled, until=dt.date(2026, 10, 11))
+    assert d.rising_period["now"] == ["2026-09-14", "2026-10-11"]
+    assert {t["theme_id"]: t["interactions_now"] for t in d.rising_themes} == {"T001": 1, "T002": 1}
+
+
+def test_no_themes_yet(base):
+    d = report_data(base)
+    assert d.themes == [] and d.rising_themes == []
+    assert d.themes_note == NO_THEMES == "no themes yet: run voice themes discover"
+
+
+@pytest.mark.parametrize("filters, ids", [
+    ({"channel": "email"}, {"e1", "e2", "e3"}),
+    ({"segment": "Premium"}, {"e1", "e2", "s1", "s2"}),
+    ({"lang": "en"}, {"e2"}),
+    ({"since": "2026-10-14", "until": dt.date(2026, 10, 16)}, {"s1", "s2", "s3"}),
+    ({"since": dt.datetime(2026, 10, 16, 23, 0), "channel": "survey"}, {"s3"}),
+])
+def test_filters(filled, filters, ids):
+    d = report_data(filled, **filters)
+    assert d.summary["interactions"] == len(ids)
+    weekly_count = sum(r["interactions"] for r in d.weekly)
+    assert weekly_count == len(ids)
+    assert {q["interaction_id"] for q in d.quotes} <= ids
+
+
+def test_filters_narrow_the_themes_and_nps_population(filled):
+    d = report_data(filled, segment="Premium")
+    assert d.summary["nps_mean"] == 6.0 and d.summary["nps_customers"] == 2  # C1 2, C2 10
+    t1 = by(d.themes, "theme_id")["T001"]
+    assert (t1["interactions"], t1["nps_mean"], t1["nps_impact"]) == (2, 2.0, -4.0)  # e1, s1: C1 only
+
+
+def test_bad_date_says_the_format(filled):
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        report_data(filled, since="last tuesday")
+
+
+def test_keyphrases_interest_and_at_risk(filled):
+    d = report_data(filled)
+    kp = by(d.keyphrases, "phrase")
+    assert (kp["entrega"]["interactions"], kp["entrega"]["mean_sentiment"]) == (2, -0.7)
+    assert d.keyphrases[0]["phrase"] == "entrega"
+    interest = by(d.product_interest, "product_id")
+    assert (interest["airpure-500"]["customers"], interest["airpure-500"]["mean_interest"]) == (2, 0.75)
+    assert interest["airpure-500"]["top_customers"] == "Ana Ruiz (C1) 0.90; Luis Gil (C2) 0.60"
+    assert interest["roboclean-x2"]["customers"] == 1
+    assert [r["customer_id"] for r in d.valuable_at_risk] == ["C1"]
+    assert d.valuable_at_risk[0]["needs"] == "complaint"
+    premium = report_data(filled, segment="Premium")
+    assert [p["product_id"] for p in premium.product_interest] == ["airpure-500"]
+    assert report_data(filled, segment="Standard").valuable_at_risk == []
+
+
+def test_quotes_per_theme_and_extremes_keep_their_interaction(filled):
+    d = report_data(filled)
+    t1 = [q for q in d.quotes if q["theme_id"] == "T001"]
+    assert [q["interaction_id"] for q in t1] == ["e1", "s3", "s1"]  # most similar first
+    assert t1[0]["text"] == "El pedido llegó tarde."  # the theme's own sentence
+    assert t1[1]["text"] == "Texto de s3"
+    assert [q["interaction_id"] for q in d.quotes if q["kind"] == "negative"] == ["s1", "e1", "e2"]
+    assert [q["interaction_id"] for q in d.quotes if q["kind"] == "positive"] == ["s2", "e3", "c1"]
+    neg = next(q for q in d.quotes if q["interaction_id"] == "e1" and q["kind"] == "negative")
+    assert neg["text"] == "El pedido llegó tarde."  # its most negative sentence
+
+
+def test_every_table_has_its_declared_columns(filled):
+    d = report_data(filled)
+    for name, rows in d.tables().items():
+        assert rows, name
+        for r in rows:
+            assert list(r) == COLUMNS[name], name
+
+
+def test_empty_store(store):
+    d = report_data(store)
+    assert d.summary["interactions"] == 0 and d.weekly == [] and d.rising_period == {}
+    assert d.themes_note == NO_THEMES

@@ -1,0 +1,31 @@
+import csv
+
+import pyarrow.parquet as pq
+import pytest
+
+from voice.report import COLUMNS, export_tables, report_data
+
+
+def test_export_writes_csv_and_parquet_that_read_back(filled, tmp_path):
+    data = report_data(filled)
+    paths = export_tables(data, tmp_path / "tables")
+    assert sorted(p.name for p in paths) == sorted(f"{n}.{f}" for n in COLUMNS for f in ("csv", "parquet"))
+    for name, rows in data.tables().items():
+        table = pq.read_table(tmp_path / "tables" / f"{name}.parquet")
+        assert table.column_names == COLUMNS[name]
+        assert table.to_pylist() == rows
+        with (tmp_path / "tables" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            read = list(csv.DictReader(fh))
+        assert read == [{k: "" if v is None else str(v) for k, v in r.items()} for r in rows]
+
+
+def test_empty_tables_keep_their_header(base, tmp_path):
+    data = report_data(base)
+    export_tables(data, tmp_path, formats=("csv", "parquet"))
+    assert (tmp_path / "themes.csv").read_text(encoding="utf-8").strip() == ",".join(COLUMNS["themes"])
+    assert pq.read_table(tmp_path / "themes.parquet").column_names == COLUMNS["themes"]
+
+
+def test_unknown_format(base, tmp_path):
+    with pytest.raises(ValueError, match="csv, parquet"):
+        export_tables(report_data(base), tmp_path, formats=("xlsx",))

@@ -1,0 +1,440 @@
+"""The numbers behind the sentiment report, as plain tables (lists of dicts with
+scalar values), so the HTML report, the exports and the web app read the same.
+
+Scope: the interactions that carry the customer's words or a score (an analysis
+with a sentiment, or an experience row), narrowed by the filters. Dates compare
+on the date part of the stored timestamp (the local date as written), and weeks
+are ISO weeks ("2026-W41").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from statistics import fmean
+
+from ..store import Store
+
+TOP_THEMES = 12
+TOP_KEYPHRASES = 20
+QUOTES_PER_THEME = 3
+EXTREME_QUOTES = 5
+QUOTE_CHARS = 280
+RISING_DEFAULT_DAYS = 28
+INTEREST_MIN = 0.5
+NO_THEMES = "no themes yet: run voice themes discover"
+
+
+_AGG = ["interactions", "mean_sentiment", "negative_share", "experience_n", "mean_experience"]
+COLUMNS = {  # each table's columns, in order (an empty table still exports its header)
+    "weekly": ["week", "channel", *_AGG],
+    "weekly_total": ["week", *_AGG],
+    "channels": ["channel", *_AGG],
+    "touchpoints": ["touchpoint", "count", "mean_experience", "min_experience", "max_experience",
+                    "mean_sentiment"],
+    "touchpoint_weeks": ["touchpoint", "week", "count", "mean_experience"],
+    "themes": ["theme_id", "theme", "interactions", "customers", "mean_sentiment", "nps_n", "nps_mean",
+               "nps_impact"],
+    "rising_themes": ["theme_id", "theme", "interactions_now", "interactions_before", "change", "growth"],
+    "keyphrases": ["phrase", "surface", "interactions", "mean_sentiment"],
+    "product_interest": ["product_id", "customers", "mean_interest", "max_interest", "top_customers"],
+    "valuable_at_risk": ["customer_id", "name", "segment", "lifetime_value", "value_band", "class", "reason",
+                         "cem", "cem_trend", "nps", "needs"],
+    "quotes": ["kind", "theme_id", "theme", "interaction_id", "customer_id", "channel", "day",
+               "sentiment_score", "text"],
+}
+
+
+@dataclass
+class Filters:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    channel: str | None = None
+    segment: str | None = None
+    lang: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"{k} {v}" for k, v in asdict(self).items() if v not in (None, "")]
+        return ", ".join(parts) if parts else "all interactions"
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows. Each table is a list of rows (dicts of plain values)."""
+
+    filters: Filters
+    generated_at: str
+    summary: dict
+    weekly: list[dict] = field(default_factory=list)            # week x channel
+    weekly_total: list[dict] = field(default_factory=list)      # week, all channels
+    channels: list[dict] = field(default_factory=list)
+    touchpoints: list[dict] = field(default_factory=list)
+    touchpoint_weeks: list[dict] = field(default_factory=list)  # touchpoint x week (heat-map)
+    themes: list[dict] = field(default_factory=list)
+    rising_themes: list[dict] = field(default_factory=list)
+    keyphrases: list[dict] = field(default_factory=list)
+    product_interest: list[dict] = field(default_factory=list)
+    valuable_at_risk: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    rising_period: dict = field(default_factory=dict)           # {now: [from, to], before: [from, to]}
+    themes_note: str | None = None                              # set when there are no themes yet
+
+    TABLES = ("weekly", "weekly_total", "channels", "touchpoints", "touchpoint_weeks", "themes",
+              "rising_themes", "keyphrases", "product_interest", "valuable_at_risk", "quotes")
+
+    def tables(self) -> dict[str, list[dict]]:
+        """The exportable tables by name, in report order."""
+        return {name: getattr(self, name) for name in self.TABLES}
+
+
+def _date(value: dt.date | dt.datetime | str | None, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-10-01.") from None
+
+
+def _week(day: str) -> str:
+    y, w, _ = dt.date.fromisoformat(day).isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _mean(values, digits: int = 3) -> float | None:
+    vals = [v for v in values if v is not None]
+    return round(fmean(vals), digits) if vals else None
+
+
+@dataclass
+class _Row:
+    id: str
+    channel: str
+    day: str | None
+    customer_id: str | None
+    sentiment: str | None
+    sentiment_score: float | None
+    experience: float | None
+    touchpoint: str
+    text: str
+
+
+def _scope(store: Store, f: Filters, *, since: dt.date | None, until: dt.date | None) -> list[_Row]:
+    where, params = ["(a.sentiment_score is not null or e.score is not null)"], []
+    if since:
+        where.append("substr(i.timestamp, 1, 10) >= ?")
+        params.append(since.isoformat())
+    if until:
+        where.append("substr(i.timestamp, 1, 10) <= ?")
+        params.append(until.isoformat())
+    for col, value in (("i.channel", f.channel), ("c.segment", f.segment), ("a.lang", f.lang)):
+        if value:
+            where.append(f"{col} = ?")
+            params.append(value)
+    rows = store.db.execute(f"""
+        select i.id, i.channel, substr(i.timestamp, 1, 10), i.customer_id, a.sentiment, a.sentiment_score,
+               e.score, coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel),
+               coalesce(a.analysed_text, i.text, '')
+        from interactions i
+        left join analyses a on a.interaction_id = i.id
+        left join experience e on e.interaction_id = i.id
+        left join survey_scores ss on ss.interaction_id = i.id
+        left join customers c on c.id = i.customer_id
+        where {' and '.join(where)}
+        order by i.timestamp, i.id""", params).fetchall()
+    return [_Row(*r) for r in rows]
+
+
+def report_data(store: Store, *, since=None, until=None, channel: str | None = None, segment: str | None = None,
+                lang: str | None = None) -> ReportData:
+    """The report's tables for the interactions that match the filters.
+
+    ``since``/``until`` are dates (inclusive; ``date``, ``datetime`` or ``"YYYY-MM-DD"``), ``channel`` an
+    interaction channel, ``segment`` a CRM segment (``customers.segment``), ``lang`` the analysed language.
+    """
+    f = Filters(_date(since, "since"), _date(until, "until"), channel or None, segment or None, lang or None)
+    rows = _scope(store, f, since=f.since, until=f.until)
+    by_id = {r.id: r for r in rows}
+    nps = _customer_nps(store, f.until)
+    scope_customers = {r.customer_id for r in rows if r.customer_id}
+    scope_nps = [nps[c] for c in scope_customers if c in nps]
+    assignments, names = _theme_assignments(store)
+    data = ReportData(
+        filters=f,
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        summary={
+            "interactions": len(rows),
+            "customers": len(scope_customers),
+            "first_day": min((r.day for r in rows if r.day), default=None),
+            "last_day": max((r.day for r in rows if r.day), default=None),
+            "mean_sentiment": _mean(r.sentiment_score for r in rows),
+            "mean_experience": _mean((r.experience for r in rows), 1),
+            "negative": sum(1 for r in rows if r.sentiment == "negative"),
+            "positive": sum(1 for r in rows if r.sentiment == "positive"),
+            "nps_mean": _mean(scope_nps, 2),
+            "nps_customers": len(scope_nps),
+        },
+    )
+    data.weekly, data.weekly_total = _weekly(rows)
+    data.channels = _by_key(rows, lambda r: r.channel, "channel")
+    data.touchpoints = _touchpoints(rows)
+    data.touchpoint_weeks = _touchpoint_weeks(rows)
+    if not names:
+        data.themes_note = NO_THEMES
+    else:
+        data.themes = _themes(rows, by_id, assignments, names, nps, data.summary["nps_mean"])
+        data.rising_themes, data.rising_period = _rising(store, f, rows, assignments, names)
+    data.keyphrases = _keyphrases(store, by_id)
+    data.product_interest = _interest(store, f.segment)
+    data.valuable_at_risk = _at_risk(store, f.segment)
+    data.quotes = _quotes(store, rows, by_id, data.themes[:TOP_THEMES], assignments)
+    return data
+
+
+# --- trends --------------------------------------------------------------
+
+def _agg(rs: list[_Row]) -> dict:
+    exp = [r.experience for r in rs if r.experience is not None]
+    return {"interactions": len(rs), "mean_sentiment": _mean(r.sentiment_score for r in rs),
+            "negative_share": round(sum(r.sentiment == "negative" for r in rs) / len(rs), 3),
+            "experience_n": len(exp), "mean_experience": _mean(exp, 1)}
+
+
+def _weekly(rows: list[_Row]) -> tuple[list[dict], list[dict]]:
+    per: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    total: dict[str, list[_Row]] = defaultdict(list)
+    for r in rows:
+        if r.day:
+            per[(_week(r.day), r.channel)].append(r)
+            total[_week(r.day)].append(r)
+    return ([{"week": w, "channel": c, **_agg(rs)} for (w, c), rs in sorted(per.items())],
+            [{"week": w, **_agg(rs)} for w, rs in sorted(total.items())])
+
+
+def _by_key(rows: list[_Row], key, name: str) -> list[dict]:
+    groups: dict[str, list[_Row]] = defaultdict(list)
+    for r in rows:
+        groups[key(r)].append(r)
+    return [{name: k, **_agg(rs)} for k, rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+
+
+def _touchpoints(rows: list[_Row]) -> list[dict]:
+    groups: dict[str, list[_Row]] = defaultdict(list)
+    for r in rows:
+        if r.experience is not None:
+            groups[r.touchpoint].append(r)
+    out = [{"touchpoint": k, "count": len(rs), "mean_experience": _mean((r.experience for r in rs), 1),
+            "min_experience": min(r.experience for r in rs), "max_experience": max(r.experience for r in rs),
+            "mean_sentiment": _mean(r.sentiment_score for r in rs)} for k, rs in groups.items()]
+    return sorted(out, key=lambda d: (d["mean_experience"], d["touchpoint"]))
+
+
+def _touchpoint_weeks(rows: list[_Row]) -> list[dict]:
+    groups: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for r in rows:
+        if r.experience is not None and r.day:
+            groups[(r.touchpoint, _week(r.day))].append(r.experience)
+    return [{"touchpoint": t, "week": w, "count": len(v), "mean_experience": _mean(v, 1)}
+            for (t, w), v in sorted(groups.items())]
+
+
+# --- NPS and themes --------------------------------------------------------
+
+def _customer_nps(store: Store, until: dt.date | None) -> dict[str, float]:
+    """Each customer's latest NPS answer on or before ``until`` (any channel: NPS comes from surveys)."""
+    params: list = []
+    cond = ""
+    if until:
+        cond, params = "and substr(i.timestamp, 1, 10) <= ?", [until.isoformat()]
+    out: dict[str, float] = {}
+    for cid, value in store.db.execute(f"""
+            select i.customer_id, s.nps from survey_scores s join interactions i on i.id = s.interaction_id
+            where s.nps is not null and i.customer_id is not null {cond}
+            order by i.timestamp, i.id""", params):
+        out[cid] = value  # later answers overwrite earlier ones
+    return out
+
+
+def _theme_assignments(store: Store) -> tuple[dict[str, dict[str, list[tuple]]], dict[str, str]]:
+    """{interaction_id: {theme_id: [(sentence_idx, similarity, sentence text, sentence score)]}} and
+    {theme_id: display name}. Merged themes count as the theme that took them."""
+    themes = store.db.execute("select id, coalesce(nullif(name, ''), nullif(label, ''), id), status, merged_into "
+                              "from themes").fetchall()
+    names = {tid: name for tid, name, status, _ in themes if status not in ("merged", "retired")}
+    into = {tid: target for tid, _, status, target in themes if status == "merged" and target}
+    out: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+    for iid, idx, tid, sim, text, score in store.db.execute("""
+            select ta.interaction_id, ta.sentence_idx, ta.theme_id, ta.similarity, s.text, s.sentiment_score
+            from theme_assignments ta
+            left join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
+            where ta.theme_id is not null"""):
+        seen = set()
+        while tid in into and tid not in seen:
+            seen.add(tid)
+            tid = into[tid]
+        if tid in names:
+            out[iid][tid].append((idx, sim, text, score))
+    return out, names
+
+
+def _theme_sentiment(row: _Row, sentences: list[tuple]) -> float | None:
+    """The theme's sentiment in one interaction: its sentences' mean, else the interaction's."""
+    return _mean([s[3] for s in sentences]) if any(s[3] is not None for s in sentences) else row.sentiment_score
+
+
+def _themes(rows, by_id, assignments, names, nps, nps_mean) -> list[dict]:
+    inter: dict[str, list[str]] = defaultdict(list)
+    for iid, per in assignments.items():
+        if iid in by_id:
+            for tid in per:
+                inter[tid].append(iid)
+    out = []
+    for tid, iids in inter.items():
+        customers = {by_id[i].customer_id for i in iids if by_id[i].customer_id}
+        scores = [nps[c] for c in customers if c in nps]
+        theme_nps = _mean(scores, 2)
+        out.append({
+            "theme_id": tid, "theme": names[tid], "interactions": len(iids), "customers": len(customers),
+            "mean_sentiment": _mean(_theme_sentiment(by_id[i], assignments[i][tid]) for i in iids),
+            "nps_n": len(scores), "nps_mean": theme_nps,
+            "nps_impact": round(theme_nps - nps_mean, 2) if theme_nps is not None and nps_mean is not None else None,
+        })
+    return sorted(out, key=lambda d: (-d["interactions"], d["theme_id"]))
+
+
+def _rising(store, f: Filters, rows, assignments, names) -> tuple[list[dict], dict]:
+    """Theme volume in the period against the period of the same length before it. Without ``since`` the
+    period is the last 28 days up to ``until`` (or the latest interaction in scope)."""
+    end = f.until or _date(max((r.day for r in rows if r.day), default=None), "until")
+    if end is None:
+        return [], {}
+    start = f.since or end - dt.timedelta(days=RISING_DEFAULT_DAYS - 1)
+    days = (end - start).days + 1
+    before_end = start - dt.timedelta(days=1)
+    before_start = start - dt.timedelta(days=days)
+    now_rows = _scope(store, f, since=start, until=end)
+    before_rows = _scope(store, f, since=before_start, until=before_end)
+
+    def volume(rs):
+        c: Counter[str] = Counter()
+        for r in rs:
+            c.update(assignments.get(r.id, {}).keys())
+        return c
+
+    now, before = volume(now_rows), volume(before_rows)
+    out = []
+    for tid in set(now) | set(before):
+        n, b = now[tid], before[tid]
+        if n > b:
+            out.append({"theme_id": tid, "theme": names[tid], "interactions_now": n, "interactions_before": b,
+                        "change": n - b, "growth": round((n - b) / b, 3) if b else None})
+    out.sort(key=lambda d: (-d["change"], -(d["growth"] if d["growth"] is not None else float("inf")),
+                            d["theme_id"]))
+    period = {"now": [start.isoformat(), end.isoformat()], "before": [before_start.isoformat(),
+                                                                      before_end.isoformat()]}
+    return out, period
+
+
+# --- keyphrases, interest, at risk ---------------------------------------
+
+def _keyphrases(store: Store, by_id: dict[str, _Row]) -> list[dict]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+    for iid, phrase, surface in store.db.execute("select interaction_id, phrase, surface from keyphrases"):
+        if iid in by_id:
+            groups[phrase].append(iid)
+            surfaces[phrase][surface or phrase] += 1
+    out = [{"phrase": p, "surface": surfaces[p].most_common(1)[0][0], "interactions": len(iids),
+            "mean_sentiment": _mean(by_id[i].sentiment_score for i in iids)} for p, iids in groups.items()]
+    out.sort(key=lambda d: (-d["interactions"], d["phrase"]))
+    return out[:TOP_KEYPHRASES]
+
+
+def _interest(store: Store, segment: str | None) -> list[dict]:
+    """Per product: customers at 0.5 or more, their mean interest, and the strongest three.
+    Interest is a score over each customer's whole history: only the segment filter applies."""
+    cond, params = ("where c.segment = ?", [segment]) if segment else ("", [])
+    groups: dict[str, list[tuple]] = defaultdict(list)
+    for pid, cid, name, score in store.db.execute(f"""
+            select i.product_id, i.customer_id, coalesce(c.name, i.customer_id), i.score
+            from interest i left join customers c on c.id = i.customer_id {cond}
+            order by i.product_id, i.score desc, i.customer_id""", params):
+        if score is not None and score >= INTEREST_MIN:
+            groups[pid].append((cid, name, score))
+    out = [{"product_id": pid, "customers": len(v), "mean_interest": _mean((s for *_, s in v)),
+            "max_interest": round(v[0][2], 3),
+            "top_customers": "; ".join(f"{name} ({cid}) {s:.2f}" for cid, name, s in v[:3])}
+           for pid, v in groups.items()]
+    return sorted(out, key=lambda d: (-d["customers"], -d["mean_interest"], d["product_id"]))
+
+
+def _at_risk(store: Store, segment: str | None) -> list[dict]:
+    from ..scoring.lists import valuable_at_risk
+
+    segments = dict(store.db.execute("select id, segment from customers").fetchall())
+    out = []
+    for r in valuable_at_risk(store):
+        if segment and segments.get(r["customer_id"]) != segment:
+            continue
+        needs = ", ".join(str(n[0]) for n in (r.get("needs") or [])[:3])
+        out.append({"customer_id": r["customer_id"], "name": r["name"], "segment": segments.get(r["customer_id"]),
+                    "lifetime_value": r["lifetime_value"], "value_band": r["value_band"], "class": r["class"],
+                    "reason": r["reason"], "cem": None if r["cem"] is None else round(r["cem"], 1),
+                    "cem_trend": None if r["cem_trend"] is None else round(r["cem_trend"], 1),
+                    "nps": r["nps"], "needs": needs})
+    return out
+
+
+# --- quotes ---------------------------------------------------------------
+
+def _clip(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _quote(kind: str, row: _Row, text: str | None, score: float | None, theme_id=None, theme=None) -> dict:
+    return {"kind": kind, "theme_id": theme_id, "theme": theme, "interaction_id": row.id,
+            "customer_id": row.customer_id, "channel": row.channel, "day": row.day,
+            "sentiment_score": score, "text": _clip(text)}
+
+
+def _quotes(store: Store, rows, by_id, themes, assignments) -> list[dict]:
+    out = []
+    for t in themes:
+        cands = []
+        for iid, per in assignments.items():
+            if iid in by_id and t["theme_id"] in per:
+                best = max(per[t["theme_id"]], key=lambda s: (s[1] or 0))
+                cands.append((-(best[1] or 0), iid, best))
+        for _, iid, best in sorted(cands)[:QUOTES_PER_THEME]:
+            row = by_id[iid]
+            text = best[2] or row.text
+            out.append(_quote("theme", row, text, best[3] if best[3] is not None else row.sentiment_score,
+                              t["theme_id"], t["theme"]))
+    scored = [r for r in rows if r.sentiment_score is not None]
+    negative = sorted((r for r in scored if r.sentiment_score < 0), key=lambda r: (r.sentiment_score, r.id))
+    positive = sorted((r for r in scored if r.sentiment_score > 0), key=lambda r: (-r.sentiment_score, r.id))
+    for kind, picked, pick in (("negative", negative[:EXTREME_QUOTES], min), ("positive", positive[:EXTREME_QUOTES], max)):
+        sentences = _sentences(store, [r.id for r in picked])
+        for r in picked:
+            s = [x for x in sentences.get(r.id, []) if x[1] is not None]
+            text = pick(s, key=lambda x: x[1])[0] if s else r.text
+            out.append(_quote(kind, r, text, r.sentiment_score))
+    return out
+
+
+def _sentences(store: Store, ids: list[str]) -> dict[str, list[tuple[str, float | None]]]:
+    if not ids:
+        return {}
+    out: dict[str, list] = defaultdict(list)
+    marks = ",".join("?" * len(ids))
+    for iid, text, score in store.db.execute(
+            f"select interaction_id, text, sentiment_score from sentences where interaction_id in ({marks}) "
+            "order by interaction_id, idx", ids):
+        out[iid].append((text, score))
+    return out
