@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, InputError, NotFound, VoiceError
 from .ingest import ReadOptions, iter_files, read_paths
@@ -388,6 +388,8 @@ class DemoResult:
     analysis: "AnalyzeReport"
     summary: dict
     scores: "ScoreReport | None" = None
+    themes: Any = None  # voice.themes.ThemeReport
+    report: Path | None = None
 
 
 def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
@@ -405,4 +407,9 @@ def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
         ingest = v.ingest(sources)
         analysis = v.analyze()
         scores = v.score(as_of="latest")  # the examples' own "today": the demo reads the same every year
-        return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary(), scores)
+        from .report import write_report
+        from .themes import discover
+
+        found = discover(v.store)
+        report = write_report(v.store, Path(db).parent / "report.html", title="Luna Hogar — customer voice")
+        return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary(), scores, found, report)

@@ -580,6 +580,13 @@ def demo(db: DbOption = Path("demo/voice.db"),
                f"({a.skipped} with nothing of the customer's: agent replies, empty comments)")
     _print_summary(result.summary)
     _print_intelligence(db, result)
+    t = result.themes
+    typer.echo("")
+    typer.echo(f"themes        {len(t.new_themes)} themes in {t.eligible} sentences ({t.outlier_share:.0%} without one); "
+               "'voice themes list' shows them")
+    typer.echo("")
+    typer.echo(f"The report is {result.report}: open it in a browser (file://{result.report.resolve()}).")
+    typer.echo(f"The web app: .venv/bin/voice serve --db {db}   then open http://127.0.0.1:8765")
     typer.echo("")
     typer.echo(f"The database is {db}. Look around with:")
     typer.echo(f"  .venv/bin/voice status --db {db}")
