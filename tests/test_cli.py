@@ -200,3 +200,11 @@ def test_export_segment_writes_the_csv_and_says_who_was_left_out(tmp_path):
     assert "wrote 0 customers" in r.output and "1 no marketing consent" in r.output
     assert run("export", "segment", "--db", db, "--product", "airpure-500", "--min-interest", "7",
                "-o", out).exit_code == 2
+
+
+def test_serve_refuses_another_interface_without_a_token(tmp_path):
+    db = _scored_db(tmp_path)
+    r = run("serve", "--db", db, "--host", "0.0.0.0")
+    assert r.exit_code == 1 and "without a token" in r.output and "serving" not in r.output
+    r = run("serve", "--db", tmp_path / "missing.db")
+    assert r.exit_code == 1 and "voice" in r.output

@@ -546,6 +546,29 @@ def report_cmd(output: Annotated[Path, typer.Option("-o", "--output", help="The 
     typer.echo(f"wrote {path}" + (f" and the tables behind it to {export_dir}" if export_dir else ""))
 
 
+@app.command("serve")
+def serve_cmd(db: DbOption = Path("voice.db"),
+              host: Annotated[str, typer.Option(
+                  help="Interface to bind; anything but 127.0.0.1/localhost needs --token.")] = "127.0.0.1",
+              port: Annotated[int, typer.Option(help="Port.")] = 8765,
+              token: Annotated[Optional[str], typer.Option(
+                  envvar="VOICE_TOKEN", help="Secret (16+ characters) every request must carry.")] = None) -> None:
+    """The web app for CX teams, support leads and marketers: dashboard, themes, search, customers,
+    segments. The database is opened read-only."""
+    from .web import serve
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+    def announce() -> None:
+        typer.echo(f"voice: serving {db} read-only at http://{shown}:{port}/" + (f"?token={token}" if token else "")
+                   + "  (Ctrl-C to stop)")
+
+    try:
+        serve(db, host=host, port=port, token=token, announce=announce)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+
+
 @app.command("experience")
 def experience_cmd(db: DbOption = Path("voice.db"),
                    by: Annotated[str, typer.Option(help="channel or touchpoint.")] = "channel",

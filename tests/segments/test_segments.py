@@ -73,3 +73,10 @@ def test_csv_opens_in_a_spreadsheet(scored, tmp_path):
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
     assert [r["customer_id"] for r in rows] == ["C1", "C4"]  # equal interest: by id
     assert rows[0].keys() >= {"customer_id", "email", "interest", "evidence"}
+
+
+def test_a_name_that_is_a_formula_stays_text_in_the_csv(scored, tmp_path):
+    scored.db.execute("""update customers set name = '=HYPERLINK("http://x.example","pay")' where id = 'C1'""")
+    rows = list(csv.DictReader(write_csv(segment(scored, "airpure-500"), tmp_path / "s.csv").open(encoding="utf-8-sig")))
+    ana = next(r for r in rows if r["customer_id"] == "C1")
+    assert ana["name"].startswith("'=HYPERLINK") and ana["phone"] == "+34600000001"  # phones keep their +

@@ -83,6 +83,17 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
     return out
 
 
+# Free text from customers and the CRM: a cell starting with one of these would run as a formula in a
+# spreadsheet ("=HYPERLINK(...)"); it is written with a leading apostrophe. Phones ("+34...") are not free text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FREE_TEXT = ("name", "evidence", "segment")
+
+
+def _safe(row: dict) -> dict:
+    return {k: ("'" + v if k in _FREE_TEXT and isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+            for k, v in row.items()}
+
+
 def write_csv(seg: Segment, path: str | Path) -> Path:
     """The segment as a UTF-8 CSV (with BOM, so spreadsheet tools read accents) that campaign tools import."""
     path = Path(path)
@@ -90,5 +101,5 @@ def write_csv(seg: Segment, path: str | Path) -> Path:
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
         w.writeheader()
-        w.writerows(seg.rows)
+        w.writerows(_safe(r) for r in seg.rows)
     return path

@@ -1,0 +1,296 @@
+"""The web app through FastAPI's TestClient, on the demo database: every page
+renders and tells the demo's stories; customer text is escaped; a token guards
+the app when set; other hosts are refused without one; nothing is written."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+
+from voice.errors import ConfigError
+from voice.segments import COLUMNS
+from voice.web import create_app, serve
+from voice.web.render import marked
+
+from .conftest import HOSTILE_TEXT, TOKEN
+
+BASE = "http://127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def client(demo_db):
+    app = create_app(demo_db)
+    with TestClient(app, base_url=BASE) as c:
+        yield c
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _interaction_ids(db, n=2) -> list[str]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("select interaction_id from analyses order by interaction_id limit ?", [n])]
+    finally:
+        conn.close()
+
+
+PAGES = ["/", "/?since=2026-10-01&until=2026-11-30&channel=email", "/?segment=Premium&lang=es", "/themes",
+         "/search", "/search?q=entrega+tard%C3%ADa&channel=survey&sentiment=negative&since=2026-09-01",
+         "/customers/C017", "/segments", "/segments?product=airpure-500&min_interest=0.5&consent=marketing",
+         "/at-risk", "/at-risk?include_medium=1", "/static/style.css", "/report.css"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders(client, url):
+    r = client.get(url)
+    assert r.status_code == 200, r.text[:500]
+    if url.startswith(("/static", "/report.css")):
+        return
+    assert "<nav>" in r.text and 'href="/segments"' in r.text  # the shared layout
+    assert "Internal Server Error" not in r.text
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert "cdn" not in r.text.lower() and "https://" not in r.text  # nothing fetched from elsewhere
+
+
+def test_dashboard_shows_the_report(client, demo_db):
+    from voice.report import report_data
+    from voice.web.readonly import open_readonly
+
+    r = client.get("/")
+    assert r.text.count("<svg") >= 3  # trends, touchpoints, ...
+    assert "Clínica Dental Sonrisas" in r.text  # the most valuable customer at risk
+    assert "airpure-500" in r.text
+    store = open_readonly(demo_db)
+    try:
+        calls = report_data(store, channel="call").summary["interactions"]
+        everything = report_data(store).summary["interactions"]
+    finally:
+        store.close()
+    assert calls < everything
+    filtered = client.get("/?channel=call").text
+    assert f'<span class="v">{calls}</span><span class="k">interactions</span>' in filtered
+    assert f'<span class="v">{everything}</span><span class="k">interactions</span>' in r.text
+
+
+def test_dashboard_rejects_a_bad_date(client):
+    r = client.get("/?since=yesterday")
+    assert r.status_code == 400
+    assert "is not a date" in r.text and "YYYY-MM-DD" in r.text
+
+
+def test_search_finds_late_deliveries_in_both_languages(client):
+    r = client.get("/search", params={"q": "entrega tardía"})
+    assert r.status_code == 200
+    page = r.text
+    assert "<mark>" in page  # matches highlighted
+    assert "entrega</mark>" in page.lower() or "<mark>entrega" in page.lower()
+    english = ("Delivery was late", "days late", "delivery, got it 4 days later")
+    assert any(e in page for e in english), "the meaning side finds the English delivery complaints"
+    assert 'href="/interactions/' in page and 'href="/customers/' in page
+
+
+def test_search_filters_narrow(client):
+    everything = client.get("/search", params={"q": "entrega tardía"}).text.count('class="hit"')
+    calls = client.get("/search", params={"q": "entrega tardía", "channel": "call"}).text.count('class="hit"')
+    assert 0 < calls < everything
+    assert client.get("/search", params={"q": "entrega", "sentiment": "angry"}).status_code == 400
+
+
+def test_customer_timeline_tells_javiers_story(client):
+    r = client.get("/customers/C017")
+    assert r.status_code == 200
+    page = r.text
+    assert "Javier Morales" in page
+    assert "Open loops (4)" in page and "complaint" in page and "cancel_churn" in page
+    assert "Resume here" in page
+    assert page.index("Open loops") < page.index("Interactions (")  # open loops first
+    assert page.count('href="/interactions/') >= 6  # every interaction links to its page
+
+
+def test_interaction_page(client, demo_db):
+    conn = sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True)
+    iid = conn.execute("select opened_by from open_loops where customer_id = 'C017' and intent = 'complaint'"
+                       ).fetchone()[0]
+    conn.close()
+    r = client.get(f"/interactions/{iid}")
+    assert r.status_code == 200
+    assert "LAVADORA" in r.text.upper() and "Javier Morales" in r.text
+    assert "complaint" in r.text and "sent-negative" in r.text
+    assert client.get("/interactions/nope").status_code == 404
+    assert client.get("/customers/C999").status_code == 404
+
+
+def test_themes_pages(client):
+    r = client.get("/themes")
+    assert r.status_code == 200
+    if "not available yet" in r.text:
+        pytest.skip("voice.themes is not installed")
+    assert 'href="/themes/T001"' in r.text
+    one = client.get("/themes/T001")
+    assert one.status_code == 200 and "Examples" in one.text and 'href="/interactions/' in one.text
+    assert client.get("/themes/T999").status_code == 404
+
+
+def test_segment_page_and_csv(client, demo_db):
+    params = {"product": "airpure-500", "min_interest": "0.3", "consent": "marketing"}
+    page = client.get("/segments", params=params).text
+    assert 'id="segment-rows"' in page and "/segments.csv?" in page
+    r = client.get("/segments.csv", params=params)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="segment-airpure-500.csv"'
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows, "some customers interested in the AirPure 500 consented to marketing"
+    assert tuple(rows[0].keys()) == COLUMNS
+    conn = sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True)
+    consent = dict(conn.execute("select id, consent from customers").fetchall())
+    conn.close()
+    for row in rows:
+        assert row["product_id"] == "airpure-500"
+        assert float(row["interest"]) >= 0.3
+        assert "marketing" in row["consent"].split(";")
+        assert json.loads(consent[row["customer_id"]])["marketing"] is True
+    everyone = list(csv.DictReader(io.StringIO(
+        client.get("/segments.csv", params={**params, "consent": ""}).content.decode("utf-8-sig"))))
+    assert len(everyone) > len(rows)  # the consent filter left someone out
+
+
+def test_segment_input_errors(client):
+    assert client.get("/segments.csv").status_code == 400
+    assert client.get("/segments.csv?product=airpure-500&min_interest=2").status_code == 400
+    r = client.get("/segments?product=no-such-thing")
+    assert r.status_code == 404 and "use one of" in r.text
+
+
+# --- escaping ------------------------------------------------------------------------------------------------
+
+
+def test_hostile_text_is_escaped_everywhere(hostile):
+    app = create_app(hostile["path"])
+    with TestClient(app, base_url=BASE) as c:
+        pages = {
+            "interaction": c.get(f"/interactions/{hostile['id']}").text,
+            "customer": c.get(f"/customers/{hostile['customer']}").text,
+            "search": c.get("/search", params={"q": "alert script"}).text,
+            "search by subject": c.get("/search", params={"q": "retraso onerror"}).text,
+            "dashboard": c.get("/").text,
+        }
+    for name, page in pages.items():
+        assert HOSTILE_TEXT not in page, name
+        assert "<img src=x" not in page and 'onerror="alert' not in page, name
+    for name in ("interaction", "customer"):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[name], name
+    # the search snippet is escaped by voice.search, with the matches marked inside it
+    assert "&lt;<mark>script</mark>&gt;<mark>alert</mark>(1)&lt;/<mark>script</mark>&gt;" in pages["search"]
+    for name in ("interaction", "search", "search by subject"):
+        assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in pages[name], name
+    assert hostile["customer"] == "C017"
+
+
+def test_marked_filter_only_lets_mark_through():
+    assert str(marked("a <mark>b</mark> &amp; c")) == "a <mark>b</mark> &amp; c"
+    assert str(marked("<mark>x</mark><script>alert(1)</script>")) == \
+        "&lt;mark&gt;x&lt;/mark&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert str(marked(None)) == ""
+
+
+# --- token, host, read-only ----------------------------------------------------------------------------------
+
+
+def test_token_is_required_when_set(demo_db):
+    app = create_app(demo_db, token=TOKEN)
+    with TestClient(app, base_url=BASE) as c:
+        for url in ("/", "/customers/C017", "/segments.csv?product=airpure-500", "/static/style.css"):
+            r = c.get(url)
+            assert r.status_code == 401, url
+            assert "Javier" not in r.text
+        assert r.headers["www-authenticate"].startswith("Bearer")
+        assert c.get("/", headers={"Authorization": "Bearer wrong-token-wrong-token"}).status_code == 401
+        assert c.get("/?token=wrong-token-wrong-token").status_code == 401
+        ok = c.get("/customers/C017", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert ok.status_code == 200 and "Javier Morales" in ok.text
+        # ?token= trades the token for a cookie and drops it from the address
+        r = c.get(f"/customers/C017?token={TOKEN}", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/customers/C017"
+        assert "httponly" in r.headers["set-cookie"].lower() and "samesite=strict" in r.headers["set-cookie"].lower()
+        assert c.get("/customers/C017").status_code == 200  # the cookie now carries it
+        assert c.get("/search?q=entrega&token=" + TOKEN, follow_redirects=False).headers["location"] == \
+            "/search?q=entrega"
+
+
+def test_short_token_refused(demo_db):
+    with pytest.raises(ConfigError) as err:
+        create_app(demo_db, token="1234")
+    assert "secrets.token_urlsafe" in err.value.fix
+
+
+def test_other_hosts_refused_without_token(demo_db, monkeypatch):
+    calls = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(kw))
+    for host in ("0.0.0.0", "192.168.1.20", "::", "example.com"):
+        with pytest.raises(ConfigError) as err:
+            serve(demo_db, host=host)
+        assert "--token" in err.value.fix
+    assert calls == []
+    serve(demo_db)  # the default: loopback, no token needed
+    serve(demo_db, host="0.0.0.0", port=9999, token=TOKEN)
+    assert [(c["host"], c["port"]) for c in calls] == [("127.0.0.1", 8765), ("0.0.0.0", 9999)]
+
+
+def test_foreign_host_header_refused_without_token(demo_db):
+    """A page that rebinds its own name to 127.0.0.1 cannot read the app."""
+    with TestClient(create_app(demo_db), base_url="http://attacker.example") as c:
+        assert c.get("/").status_code == 400
+    with TestClient(create_app(demo_db), base_url="http://localhost:8765") as c:
+        assert c.get("/").status_code == 200
+
+
+def test_missing_database_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        create_app(tmp_path / "nope.db")
+    assert "there is no voice database" in err.value.message and "voice demo" in err.value.fix
+    with pytest.raises(ConfigError):
+        serve(tmp_path / "nope.db")
+
+
+def test_the_app_cannot_write(demo_db):
+    before = _digest(demo_db)
+    app = create_app(demo_db)
+    db = app.state.voice.store.db
+    for sql in ("insert into customers (id, name) values ('X1', 'Mallory')", "delete from interactions",
+                "update customers set name = 'x'", "create table evil (a)", "drop table customers"):
+        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):
+            db.execute(sql)
+    with TestClient(app, base_url=BASE) as c:  # every page, search (which encodes and caches vectors) included
+        for url in PAGES + ["/search?q=courier+rude", "/segments.csv?product=airpure-500"]:
+            assert c.get(url).status_code == 200
+        assert db.execute("select count(*) from customers where id = 'X1'").fetchone()[0] == 0
+    assert _digest(demo_db) == before
+
+
+def test_pages_say_when_a_package_is_not_there_yet(demo_db, monkeypatch):
+    from voice.web import optional
+
+    monkeypatch.setattr(optional, "load", lambda name: optional.Missing(name, "cannot import it: test"))
+    with TestClient(create_app(demo_db), base_url=BASE) as c:
+        for url, what in (("/", "The sentiment report"), ("/themes", "The theme explorer"),
+                          ("/search?q=entrega", "Search")):
+            r = c.get(url)
+            assert r.status_code == 200, url
+            assert f"{what} is not available yet" in r.text and "voice." in r.text, url
+        assert "Clínica Dental Sonrisas" in c.get("/").text  # the dashboard still shows what voice.api has

@@ -1,0 +1,361 @@
+"""The FastAPI app and the function ``voice serve`` calls.
+
+Handlers only read their query, call :mod:`voice.api` (or the report, search and
+themes packages) and render a template; the few reads the API lacks are in
+:mod:`voice.web.reads`. Security, in one place (:func:`_guard`):
+
+* the database is opened read-only for every request (:mod:`voice.web.readonly`);
+* :func:`serve` binds 127.0.0.1 and refuses any other host unless a token is given;
+* with a token, every request carries it (``Authorization: Bearer``, or the
+  cookie set by one visit to ``/?token=...``), else 401;
+* without a token only loopback Host headers are answered (no DNS rebinding);
+* every page is escaped by Jinja2's autoescape and sent with a strict
+  Content-Security-Policy (no inline script, nothing from another origin).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import ipaddress
+import re
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import (
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from ..api import Voice
+from ..errors import ConfigError, NotFound, VoiceError
+from . import optional, reads
+from .readonly import check_database, open_readonly
+from .render import make_environment
+
+HERE = Path(__file__).resolve().parent
+COOKIE = "voice_token"
+MIN_TOKEN = 16
+LOOPBACK_NAMES = ("localhost",)
+SENTIMENTS = ("negative", "neutral", "positive")
+HEADERS = {
+    "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",  # a ?token= in the address never leaks to another site
+    "Cache-Control": "no-store",  # customer data stays out of shared caches
+}
+
+
+class BadQuery(VoiceError):
+    """A filter in the address is not valid (a date that is not one, an interest above 1)."""
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip().strip("[]")
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_token(token: str | None) -> str | None:
+    if token is None:
+        return None
+    if len(token) < MIN_TOKEN:
+        raise ConfigError(f"the token is too short ({len(token)} characters; at least {MIN_TOKEN}).",
+                          fix="make one with: python -c \"import secrets; print(secrets.token_urlsafe(24))\"")
+    return token
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8765, token: str | None = None, *,
+          log_level: str = "info", announce: Callable[[], None] | None = None) -> None:
+    """Serve the web app until interrupted. Binds the loopback interface unless a
+    token is given: anyone who can reach another interface would read every
+    customer's words. Blocks; ``announce`` is called once the settings and the
+    database have been checked (the CLI prints the address there)."""
+    if not is_loopback(host) and token is None:
+        raise ConfigError(f"refusing to serve on {host} without a token: anyone on that network could read "
+                          "every customer's messages.",
+                          fix="keep the default --host 127.0.0.1, or pass --token with a secret of 16+ characters "
+                              "(every request must then carry it).")
+    app = create_app(db_path, token=token)
+    if announce is not None:
+        announce()
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False)
+
+
+def open_voice(request: Request) -> Iterator[Voice]:
+    """The app's read-only Voice, for one request at a time."""
+    with request.app.state.lock:
+        yield request.app.state.voice
+
+
+VoiceDep = Annotated[Voice, Depends(open_voice)]
+
+
+# --- the app -------------------------------------------------------------------------------------------------
+
+
+def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
+    """The web app on the database at ``db_path``, opened read-only for each
+    request. ``token``: every request must carry it. Raises
+    :class:`ConfigError` (with the fix) when the database is missing or unreadable."""
+    path = check_database(db_path)
+    token = _check_token(token)
+    # One read-only connection for the app's life (search keeps its vector index
+    # per connection), used by one request at a time: sqlite3 connections are not
+    # meant for concurrent use, and a team's dashboard does not need parallel reads.
+    shared = Voice(open_readonly(path))
+    lock = threading.Lock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        shared.close()
+
+    app = FastAPI(title="voice", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.voice = shared
+    app.state.lock = lock
+    templates = Jinja2Templates(env=make_environment(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next):
+        response = _refuse(request, token)
+        if response is None:
+            response = await call_next(request)
+        response.headers.update(HEADERS)
+        return response
+
+    def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("db_name", path.name)
+        return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound):
+        return page(request, "error.html", 404, title="Not found", error=exc)
+
+    @app.exception_handler(VoiceError)
+    async def _voice_error(request: Request, exc: VoiceError):
+        return page(request, "error.html", 400, title="Cannot show this", error=exc)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        return page(request, "error.html", exc.status_code, title=str(exc.detail),
+                    error=VoiceError(str(exc.detail)))
+
+    # --- pages ---
+
+    @app.get("/", response_class=HTMLResponse)
+    def dashboard(request: Request, *, since: str | None = None, until: str | None = None, channel: str | None = None,
+                  segment: str | None = None, lang: str | None = None, v: VoiceDep):
+        filters = {"since": _date(since, "since"), "until": _date(until, "until"), "channel": _text(channel),
+                   "segment": _text(segment), "lang": _text(lang)}
+        report = optional.load("report")
+        data = None
+        if not isinstance(report, optional.Missing):
+            data = report.report_data(v.store, **filters)
+        return page(request, "dashboard.html", title="Dashboard", filters=filters, report=report, data=data,
+                    charts=report.render.charts_for(data) if data is not None else {}, status=v.status(), experience=v.experience_by("channel"),
+                    at_risk=v.valuable_at_risk()[:5],
+                    choices={"channel": reads.channels(v.store), "segment": reads.customer_segments(v.store),
+                             "lang": reads.languages(v.store)})
+
+    @app.get("/themes", response_class=HTMLResponse)
+    def themes(request: Request, *, v: VoiceDep):
+        module = optional.load("themes")
+        rows = [] if isinstance(module, optional.Missing) else module.list_themes(v.store)
+        return page(request, "themes.html", title="Themes", module=module, themes=rows)
+
+    @app.get("/themes/{theme_id}", response_class=HTMLResponse)
+    def theme(request: Request, *, theme_id: str, v: VoiceDep):
+        module = optional.load("themes")
+        if isinstance(module, optional.Missing):
+            return page(request, "themes.html", title="Themes", module=module, themes=[])
+        found = next((t for t in module.list_themes(v.store, include=("active", "proposed", "retired", "merged"))
+                      if t["id"] == theme_id), None)
+        if found is None:
+            raise NotFound(f"there is no theme {theme_id!r}.", fix="pick one from the themes page.")
+        return page(request, "theme.html", title=f"Theme {found['name']}", theme=found,
+                    examples=module.theme_examples(v.store, theme_id, limit=20))
+
+    @app.get("/search", response_class=HTMLResponse)
+    def search(request: Request, *, q: str = "", channel: str | None = None, sentiment: str | None = None,
+               since: str | None = None, until: str | None = None, customer: str | None = None,
+               theme: str | None = None, product: str | None = None, lang: str | None = None,
+               v: VoiceDep):
+        filters = {"channel": _text(channel), "sentiment": _choice(sentiment, SENTIMENTS, "sentiment"),
+                   "since": _date(since, "since"), "until": _date(until, "until"), "customer": _text(customer),
+                   "theme": _text(theme), "product": _text(product), "lang": _text(lang)}
+        module = optional.load("search")
+        hits = None
+        if q.strip() and not isinstance(module, optional.Missing):
+            hits = module.search(v.store, q.strip(), **filters, limit=50)
+        themes = optional.load("themes")
+        theme_names = {} if isinstance(themes, optional.Missing) or not hits else \
+            {t["id"]: t["name"] for t in themes.list_themes(v.store)}
+        return page(request, "search.html", title=f"Search: {q}" if q else "Search", q=q, filters=filters,
+                    module=module, hits=hits, theme_names=theme_names,
+                    choices={"channel": reads.channels(v.store), "sentiment": SENTIMENTS,
+                             "product": reads.mentioned_products(v.store), "lang": reads.languages(v.store)})
+
+    @app.get("/customers/{customer_id}", response_class=HTMLResponse)
+    def customer(request: Request, *, customer_id: str, v: VoiceDep):
+        tl = v.timeline(customer_id)
+        return page(request, "customer.html", title=tl.customer.get("name") or customer_id, tl=tl,
+                    record=v.customer(customer_id))
+
+    @app.get("/interactions/{interaction_id}", response_class=HTMLResponse)
+    def interaction(request: Request, *, interaction_id: str, v: VoiceDep):
+        item = v.interaction(interaction_id)
+        if item is None:
+            raise NotFound(f"there is no interaction {interaction_id!r}.",
+                           fix="follow a link from a customer's timeline or a search result.")
+        themes = optional.load("themes")
+        theme_ids = [] if isinstance(themes, optional.Missing) or not hasattr(themes, "interaction_themes") \
+            else themes.interaction_themes(v.store, interaction_id)
+        who = v.customer(item["customer_id"]) if item.get("customer_id") else None
+        return page(request, "interaction.html", title=item.get("subject") or f"Interaction {interaction_id}",
+                    item=item, who=who, analysis=reads.interaction_analysis(v.store, interaction_id),
+                    theme_ids=theme_ids)
+
+    @app.get("/segments", response_class=HTMLResponse)
+    def segments(request: Request, *, product: str | None = None, min_interest: str | None = None,
+                 consent: str | None = None, exclude_open_complaints: str | None = None,
+                 v: VoiceDep):
+        form = _segment_form(product, min_interest, consent, exclude_open_complaints)
+        seg = v.segment(**form) if form["product"] else None
+        from ..segments import COLUMNS
+
+        query = urlencode({k: ("1" if v_ is True else v_) for k, v_ in form.items() if v_ not in (None, False)})
+        return page(request, "segments.html", title="Segments", form=form, seg=seg, columns=COLUMNS,
+                    csv_url=f"/segments.csv?{query}",
+                    choices={"product": reads.products_with_interest(v.store),
+                             "consent": reads.consent_kinds(v.store)})
+
+    @app.get("/segments.csv")
+    def segments_csv(*, product: str | None = None, min_interest: str | None = None, consent: str | None = None,
+                     exclude_open_complaints: str | None = None, v: VoiceDep):
+        form = _segment_form(product, min_interest, consent, exclude_open_complaints)
+        if not form["product"]:
+            raise BadQuery("no product chosen for the segment.", fix="add ?product=... (see the segments page).")
+        from ..segments import write_csv
+
+        seg = v.segment(**form)
+        with tempfile.TemporaryDirectory(prefix="voice-web-") as tmp:
+            body = write_csv(seg, Path(tmp) / "segment.csv").read_bytes()
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", form["product"]) or "segment"
+        return Response(body, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="segment-{name}.csv"'})
+
+    @app.get("/at-risk", response_class=HTMLResponse)
+    def at_risk(request: Request, *, include_medium: str | None = None, v: VoiceDep):
+        medium = _flag(include_medium)
+        return page(request, "at_risk.html", title="Valuable customers at risk", include_medium=medium,
+                    rows=v.valuable_at_risk(include_medium=medium))
+
+    @app.get("/report.css")
+    def report_css():
+        report = optional.load("report")
+        body = "" if isinstance(report, optional.Missing) else report.css()
+        return Response(body, media_type="text/css; charset=utf-8")
+
+    @app.get("/healthz", response_class=PlainTextResponse)
+    def healthz():
+        return "ok"
+
+    return app
+
+
+# --- security ----------------------------------------------------------------------------------------------
+
+
+def _refuse(request: Request, token: str | None) -> Response | None:
+    """The response that refuses the request, or None to let it through."""
+    if token is None:
+        # No token means loopback only: refuse other Host names, so that a web page
+        # that rebinds its own name to 127.0.0.1 cannot read the app from the browser.
+        if not is_loopback(request.url.hostname or ""):
+            return PlainTextResponse("This voice server answers only on 127.0.0.1 / localhost.", status_code=400)
+        return None
+    given = request.query_params.get("token")
+    if given is not None and _same(given, token):
+        # Trade the token in the address for a cookie, and drop it from the address.
+        rest = [(k, val) for k, val in request.query_params.multi_items() if k != "token"]
+        target = "/" + request.url.path.lstrip("/") + ("?" + urlencode(rest) if rest else "")  # never //host
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return response
+    auth = request.headers.get("authorization", "")
+    bearer = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    for candidate in (bearer, request.cookies.get(COOKIE)):
+        if candidate is not None and _same(candidate, token):
+            return None
+    return PlainTextResponse("voice: a token is required. Open the address 'voice serve' printed (it ends in "
+                             "?token=...), or send 'Authorization: Bearer <token>'.", status_code=401,
+                             headers={"WWW-Authenticate": 'Bearer realm="voice"'})
+
+
+def _same(given: str, token: str) -> bool:
+    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+# --- reading the query --------------------------------------------------------------------------------------
+
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "on", "yes")
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    value = _text(value)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(f"{name}={value!r} is not a date.", fix="write it as YYYY-MM-DD, e.g. 2026-10-01.") from None
+
+
+def _choice(value: str | None, valid: tuple[str, ...], name: str) -> str | None:
+    value = _text(value)
+    if value is not None and value not in valid:
+        raise BadQuery(f"{name}={value!r} is not one of {', '.join(valid)}.", fix=f"use one of: {', '.join(valid)}.")
+    return value
+
+
+def _segment_form(product: str | None, min_interest: str | None, consent: str | None,
+                  exclude_open_complaints: str | None) -> dict[str, Any]:
+    raw = _text(min_interest)
+    try:
+        share = 0.6 if raw is None else float(raw)
+    except ValueError:
+        raise BadQuery(f"min_interest={raw!r} is not a number.", fix="use a share between 0 and 1, e.g. 0.6.") from None
+    if not 0.0 <= share <= 1.0:
+        raise BadQuery(f"min_interest={raw} is outside 0..1.", fix="use a share between 0 and 1, e.g. 0.6.")
+    return {"product": _text(product), "min_interest": share, "consent": _text(consent),
+            "exclude_open_complaints": _flag(exclude_open_complaints)}
+
+

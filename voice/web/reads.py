@@ -1,0 +1,89 @@
+"""The few reads the pages need that :mod:`voice.api` does not offer (yet).
+
+Each is one small query; they belong in the library (``Voice.products_with_interest``,
+``Voice.interaction_analysis``) and the web app will call those once they exist.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..store import Store
+
+
+def products_with_interest(store: Store) -> list[str]:
+    """Product ids some customer has a scored interest in: the segment builder's choices."""
+    if "interest" not in store.db.table_names():
+        return []
+    return [r[0] for r in store.db.execute("select distinct product_id from interest order by 1")]
+
+
+def mentioned_products(store: Store) -> list[str]:
+    """Product ids the analysis found in some interaction: the search filter's choices."""
+    if "mentions" not in store.db.table_names():
+        return []
+    return [r[0] for r in store.db.execute("select distinct product_id from mentions order by 1")]
+
+
+def consent_kinds(store: Store) -> list[str]:
+    """The consent flags the CRM export carries (marketing, email...)."""
+    kinds: set[str] = set()
+    for (raw,) in store.db.execute("select distinct consent from customers where consent is not null"):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            kinds.update(str(k) for k in value)
+    return sorted(kinds)
+
+
+def channels(store: Store) -> list[str]:
+    return [r[0] for r in store.db.execute("select distinct channel from interactions order by 1")]
+
+
+def languages(store: Store) -> list[str]:
+    return [r[0] for r in store.db.execute("select distinct lang from analyses where lang is not null order by 1")]
+
+
+def customer_segments(store: Store) -> list[str]:
+    return [r[0] for r in store.db.execute("select distinct segment from customers where segment is not null "
+                                           "and segment != '' order by 1")]
+
+
+def interaction_analysis(store: Store, interaction_id: str) -> dict[str, Any]:
+    """What the analysis and the scores stored for one interaction."""
+    db = store.db
+    tables = set(db.table_names())
+    out: dict[str, Any] = {"analysis": None, "intents": [], "keyphrases": [], "mentions": [], "sentences": [],
+                           "experience": None}
+    if "analyses" in tables:
+        out["analysis"] = next((dict(r) for r in db.query(
+            "select lang, lang_confidence, sentiment, sentiment_score, pipeline, analysed_at from analyses "
+            "where interaction_id = ?", [interaction_id])), None)
+    if "intents" in tables:
+        out["intents"] = [dict(r) for r in db.query(
+            "select intent, confidence from intents where interaction_id = ? order by confidence desc, intent",
+            [interaction_id])]
+    if "keyphrases" in tables:
+        out["keyphrases"] = [dict(r) for r in db.query(
+            "select phrase, surface, score from keyphrases where interaction_id = ? order by rank", [interaction_id])]
+    if "mentions" in tables:
+        out["mentions"] = [dict(r) for r in db.query(
+            "select product_id, surface, polarity, polarity_score from mentions where interaction_id = ? "
+            "order by start", [interaction_id])]
+    if "sentences" in tables:
+        out["sentences"] = [dict(r) for r in db.query(
+            "select idx, text, lang, sentiment, sentiment_score from sentences where interaction_id = ? order by idx",
+            [interaction_id])]
+    if "experience" in tables:
+        row = next((dict(r) for r in db.query(
+            "select touchpoint, score, components from experience where interaction_id = ?", [interaction_id])), None)
+        if row is not None:
+            try:
+                row["components"] = json.loads(row["components"] or "[]")
+            except ValueError:
+                row["components"] = []
+            out["experience"] = row
+    return out
