@@ -70,6 +70,9 @@ def test_churn_praise_and_resolution():
     [solved] = score_interactions([item(1, text="Ya está resuelto, gracias", score=0.5, sentiment="positive",
                                         intents={"praise": 0.9})])
     assert parts(solved)["resolved"] == 5.0 and parts(solved)["intent_praise"] == pytest.approx(4.5)
+    for not_yet in ("Todavía no está resuelto.", "No funciona, ¿cuándo estará solucionado?"):
+        [e] = score_interactions([item(1, text=not_yet)])
+        assert "resolved" not in parts(e)  # saying it is not solved, or asking, is no resolution
     [low] = score_interactions([item(1, intents={"complaint": 0.3})])
     assert "intent_complaint" not in parts(low)  # below the confidence that counts
 

@@ -73,6 +73,10 @@ def test_rerun_is_idempotent_and_incremental(filled):
     old = [r for r in before["interest"] if r[0] == "C002"][0][2]
     assert after > old
     assert score(filled, as_of=AS_OF, full=True).customers == 4
+    from voice.scoring import ExperienceSettings, ScoreSettings
+
+    other = ScoreSettings(experience=ExperienceSettings(repeat_days=3))
+    assert score(filled, as_of=AS_OF, settings=other).customers == 4  # new settings: everyone again
 
 
 def test_an_interaction_linked_later_moves_to_its_customer(filled):

@@ -100,8 +100,11 @@ HOSTILE = ['"', '""', '"Envío', "*", "AND", "OR", "NOT", "AND OR *", "(", ")", 
 def test_hostile_queries_never_raise(corpus, mode):
     for q in HOSTILE:
         hits = search(corpus, q, mode=mode)
-        assert isinstance(hits, list)
-    assert corpus.count("interactions") == 8
+        if not any(ch.isalnum() for ch in q):  # nothing to look for: nothing found, no error
+            assert hits == [], q
+        else:
+            assert all(h.interaction_id for h in hits) and len(hits) <= 20, q
+    assert corpus.count("interactions") == 8  # "drop table" stayed text
     assert search(corpus, "", mode=mode) == [] and search(corpus, " * ( ", mode=mode) == []
     assert ids(search(corpus, "AND", mode="text")) == ["E1"]  # the word "and", not the operator
 

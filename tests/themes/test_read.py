@@ -17,15 +17,16 @@ def test_figures_on_a_hand_built_store(store):
                    [iid, f"text {iid}", sent, score])
         db.execute("insert into theme_assignments (interaction_id, sentence_idx, theme_id, similarity, version) "
                    "values (?, 0, 'T001', ?, 1)", [iid, sim])
-    for sid, cust, nps in [("s1", "C1", 2), ("s2", "C2", 8), ("s3", "C2", 10)]:
-        db.execute("insert into interactions (id, content_hash, channel, customer_id) values (?, ?, 'survey', ?)",
-                   [sid, sid, cust])
+    for sid, cust, nps, ts in [("s1", "C1", 2, "2026-09-05"), ("s3", "C2", 10, "2026-10-02"),
+                               ("s2", "C2", 8, "2026-09-01")]:
+        db.execute("insert into interactions (id, content_hash, channel, customer_id, timestamp)"
+                   " values (?, ?, 'survey', ?, ?)", [sid, sid, cust, ts])
         db.execute("insert into survey_scores (interaction_id, nps) values (?, ?)", [sid, nps])
     [t] = list_themes(store)
     assert (t["id"], t["name"], t["keyphrases"], t["sentences"], t["interactions"]) == \
         ("T001", "entrega / delivery", ["entrega"], 3, 3)
     assert t["mean_sentiment"] == -0.2 and t["share_negative"] == 0.667
-    assert t["mean_nps"] == 5.5 and t["nps_customers"] == 2  # C1: 2, C2: mean(8, 10) = 9
+    assert t["mean_nps"] == 6.0 and t["nps_customers"] == 2  # C1: 2, C2: its latest answer, 10
     assert [e["interaction_id"] for e in theme_examples(store, "T001", limit=2)] == ["i1", "i3"]
     assert theme_examples(store, "T001")[0]["customer_id"] == "C1"
     assert interaction_themes(store, "i2") == ["T001"]

@@ -283,14 +283,3 @@ def test_the_app_cannot_write(demo_db):
     assert _digest(demo_db) == before
 
 
-def test_pages_say_when_a_package_is_not_there_yet(demo_db, monkeypatch):
-    from voice.web import optional
-
-    monkeypatch.setattr(optional, "load", lambda name: optional.Missing(name, "cannot import it: test"))
-    with TestClient(create_app(demo_db), base_url=BASE) as c:
-        for url, what in (("/", "The sentiment report"), ("/themes", "The theme explorer"),
-                          ("/search?q=entrega", "Search")):
-            r = c.get(url)
-            assert r.status_code == 200, url
-            assert f"{what} is not available yet" in r.text and "voice." in r.text, url
-        assert "Clínica Dental Sonrisas" in c.get("/").text  # the dashboard still shows what voice.api has

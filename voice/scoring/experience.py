@@ -31,16 +31,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .history import Item
+from .loops import says_resolved
 
 REPEAT_PHRASES = re.compile(
     r"\b(otra vez|de nuevo|ya lo he (?:explicado|dicho)|lo he explicado|por (?:segunda|tercera|cuarta|enésima) vez|"
     r"(?:dos|tres|cuatro|varias|mil) veces|vuelvo a (?:llamar|escribir)|again|once more|(?:second|third|fourth) time|"
     r"(?:twice|three times|several times)|already (?:told|explained|sent)|keep (?:calling|asking|repeating))\b",
     re.I)
-RESOLVED_PHRASES = re.compile(
-    r"\b(resuelto|solucionado|ya funciona|ya me ha llegado|me ha llegado ya|todo arreglado|problem solved|"
-    r"(?:it'?s|is) (?:solved|resolved|fixed)|works now|it works|finally arrived|all sorted)\b", re.I)
-
 
 # Survey touchpoints named in Spanish fold into their English names, so a
 # bilingual survey gives one "delivery" figure, not "entrega" and "delivery".
@@ -161,9 +158,8 @@ def score_interactions(items: list[Item], settings: ExperienceSettings = Experie
             if conf >= settings.min_confidence:
                 comps.append(Component(f"intent_{intent}", round(conf, 3), per_conf * conf,
                                        f"{label} (confidence {conf:.2f})"))
-        solved = RESOLVED_PHRASES.search(item.text or "")
-        if solved and item.sentiment != "negative":
-            comps.append(Component("resolved", solved.group(0), 5.0, f"says \"{solved.group(0)}\""))
+        if item.sentiment != "negative" and says_resolved(item.text or ""):
+            comps.append(Component("resolved", True, 5.0, "says the matter is solved"))
         score = min(100.0, max(0.0, 50.0 + sum(c.points for c in comps)))
         out.append(Experience(item.id, item.customer_id, item.channel, touchpoint_of(item),
                               item.timestamp, round(score, 1), comps))
@@ -176,13 +172,18 @@ def decay(age_days: float, half_life_days: float) -> float:
     return 0.5 ** (max(0.0, age_days) / half_life_days) if half_life_days > 0 else 1.0
 
 
+def age_days(ts: dt.datetime | None, as_of: dt.datetime, undated: float) -> float:
+    """Days from ``ts`` to ``as_of``; evidence with no date counts as ``undated`` days old
+    (callers pass one half-life: it weighs half)."""
+    return (as_of - ts).total_seconds() / 86400 if ts else undated
+
+
 def weighted_experience(scores: list[tuple[dt.datetime | None, float]], as_of: dt.datetime,
                         half_life_days: float) -> float | None:
     """Recency-weighted mean of (timestamp, score) pairs; undated ones weigh as if a half-life old."""
     num = den = 0.0
     for ts, s in scores:
-        age = (as_of - ts).total_seconds() / 86400 if ts else half_life_days
-        w = decay(age, half_life_days)
+        w = decay(age_days(ts, as_of, half_life_days), half_life_days)
         num += w * s
         den += w
     return round(num / den, 1) if den > 0 else None

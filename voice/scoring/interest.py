@@ -40,7 +40,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .experience import decay
+from .experience import age_days, decay
 from .history import Item
 
 NOT_INTEREST = ("complaint", "refund_return", "technical_problem")
@@ -92,6 +92,7 @@ def score_interest(items: list[Item], as_of: dt.datetime, settings: InterestSett
                    ) -> list[Interest]:
     """Interest of one customer (their items) in every product they mentioned."""
     by_product: dict[str, list[dict]] = defaultdict(list)
+    last_seen: dict[str, dt.datetime | None] = defaultdict(lambda: None)
     customer = None
     for item in items:
         if not item.inbound:
@@ -112,8 +113,9 @@ def score_interest(items: list[Item], as_of: dt.datetime, settings: InterestSett
                 for k, c in item.intents_near(x.sentence_idx, with_next=not other_next).items():
                     intents[k] = max(c, intents.get(k, 0.0))
             strength, why = evidence_strength(intents, polarity, settings)
-            age = (as_of - item.timestamp).total_seconds() / 86400 if item.timestamp else settings.half_life_days
-            weight = decay(age, settings.half_life_days)
+            weight = decay(age_days(item.timestamp, as_of, settings.half_life_days), settings.half_life_days)
+            if item.timestamp and (last_seen[m.product_id] is None or item.timestamp > last_seen[m.product_id]):
+                last_seen[m.product_id] = item.timestamp
             by_product[m.product_id].append({
                 "interaction_id": item.id, "channel": item.channel,
                 "timestamp": item.timestamp.isoformat() if item.timestamp else None,
@@ -125,7 +127,5 @@ def score_interest(items: list[Item], as_of: dt.datetime, settings: InterestSett
         remaining = 1.0
         for e in evidence:
             remaining *= 1.0 - e["contribution"]
-        dated = [e["timestamp"] for e in evidence if e["timestamp"]]
-        out.append(Interest(customer, product, round(1.0 - remaining, 3), evidence,
-                            dt.datetime.fromisoformat(max(dated)) if dated else None))
+        out.append(Interest(customer, product, round(1.0 - remaining, 3), evidence, last_seen[product]))
     return sorted(out, key=lambda i: -i.score)

@@ -102,8 +102,9 @@ def potentially_profitable(store: Store, *, min_interest: float = 0.6) -> list[d
 def value_needs(store: Store) -> dict[str, dict]:
     """Per value band: customers, their classes, the dominant intents and the products they want."""
     out: dict[str, dict] = {}
+    everyone = relationships(store)
     for band in ("high", "medium", "low", "unknown"):
-        rs = [r for r in relationships(store) if r.value_band == band]
+        rs = [r for r in everyone if r.value_band == band]
         if not rs:
             continue
         needs: Counter[str] = Counter(r.needs[0][0] for r in rs if r.needs)

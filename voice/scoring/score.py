@@ -21,10 +21,9 @@ from ..store import Store
 from .experience import ExperienceSettings, score_interactions, trend, weighted_experience
 from .history import Item, histories, load_items
 from .interest import InterestSettings, score_interest
-from .loops import find_loops
+from .loops import PROBLEM_INTENTS, find_loops
 from .relationship import Relationship, RelationshipSettings, classify, latest_nps, needs, value_bands
 
-PROBLEM_INTENTS = ("complaint", "cancel_churn", "refund_return", "technical_problem", "billing")
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,24 @@ class ScoreReport:
     classes: dict[str, int] = field(default_factory=dict)
 
 
-def _fingerprints(store: Store) -> dict[str, str]:
+def _fingerprints(store: Store, settings: "ScoreSettings") -> dict[str, str]:
+    """customer id -> a hash of their interactions (id, analysis run, time) and the
+    settings: what a score depends on, so an unchanged customer is skipped."""
     rows = store.db.execute("""
-        select c.id, group_concat(x.id || ':' || coalesce(a.run_id, '') || ':' || coalesce(x.timestamp, ''), '|')
+        select c.id, x.id, coalesce(a.run_id, ''), coalesce(x.timestamp, '')
         from customers c
-        left join (select * from interactions order by id) x on x.customer_id = c.id
+        left join interactions x on x.customer_id = c.id
         left join analyses a on a.interaction_id = x.id
-        group by c.id""").fetchall()
-    return {cid: hashlib.sha256((joined or "").encode()).hexdigest()[:24] for cid, joined in rows}
+        order by c.id, x.id""")
+    salt = _json(asdict(settings)).encode()
+    hashes: dict[str, "hashlib._Hash"] = {}
+    for cid, iid, run, ts in rows:
+        h = hashes.get(cid)
+        if h is None:
+            h = hashes[cid] = hashlib.sha256(salt)
+        if iid is not None:
+            h.update(f"{iid}:{run}:{ts}|".encode())
+    return {cid: h.hexdigest()[:24] for cid, h in hashes.items()}
 
 
 def _json(value) -> str:
@@ -75,7 +84,7 @@ def score(store: Store, *, as_of: dt.datetime | None = None, full: bool = False,
         run_id = db["scoring_runs"].insert({
             "started_at": utc_now(), "as_of": as_of.isoformat(timespec="seconds"),
             "settings": _json(asdict(settings)), "status": "running"}).last_pk
-    prints = _fingerprints(store)
+    prints = _fingerprints(store, settings)
     stored = dict(db.execute("select customer_id, fingerprint from relationships").fetchall())
     todo = sorted(prints) if full else sorted(c for c, f in prints.items() if stored.get(c) != f)
     values = dict(db.execute("select id, lifetime_value from customers").fetchall())

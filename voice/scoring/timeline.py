@@ -85,7 +85,10 @@ def _entry(item: Item, experience: tuple[float | None, str | None] | None) -> Ti
 
 
 def timeline(store: Store, customer_id: str, *, min_confidence: float = 0.5) -> Timeline:
-    """The customer's timeline. Raises :class:`UnknownCustomer` when the id is not known."""
+    """The customer's timeline. Raises :class:`UnknownCustomer` when the id is not known.
+    Loops are worked out live from the history, so the timeline is current even
+    before ``voice score`` stores them (segments read the stored ones; ``voice
+    analyze`` re-scores, so the two agree after an analysis)."""
     db = store.db
     row = db.execute("select id, name, segment, lifetime_value from customers where id = ?",
                      [customer_id]).fetchone()

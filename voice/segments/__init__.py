@@ -13,12 +13,13 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import NotFound
 from ..scoring.lists import evidence_summary
+from ..scoring.loops import PROBLEM_INTENTS
 from ..store import Store
 
-PROBLEM_INTENTS = ("complaint", "cancel_churn", "refund_return", "technical_problem", "billing")
 COLUMNS = ("customer_id", "name", "email", "phone", "product_id", "interest", "evidence", "value_band",
            "lifetime_value", "segment", "consent")
 
@@ -64,7 +65,7 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
                             [product, min_interest]).fetchall()
     open_problem = {r[0] for r in store.db.execute(
         f"select distinct customer_id from open_loops where status = 'open' and intent in "
-        f"({','.join('?' * len(PROBLEM_INTENTS))})", PROBLEM_INTENTS)}
+        f"({','.join('?' * len(PROBLEM_INTENTS))})", sorted(PROBLEM_INTENTS))}
     out = Segment(product, min_interest)
     contacts = _contacts(store, [r[0] for r in rows])
     for cid, name, score, evidence, consent_json, seg, value, band in rows:
@@ -94,12 +95,17 @@ def _safe(row: dict) -> dict:
             for k, v in row.items()}
 
 
-def write_csv(seg: Segment, path: str | Path) -> Path:
-    """The segment as a UTF-8 CSV (with BOM, so spreadsheet tools read accents) that campaign tools import."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+def write_csv(seg: Segment, out: str | Path | TextIO):
+    """The segment as CSV that campaign tools import: to a file (UTF-8 with a BOM,
+    so spreadsheet tools read accents; returns its path) or to an open text
+    stream (returns the stream)."""
+    if hasattr(out, "write"):
+        w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
         w.writeheader()
         w.writerows(_safe(r) for r in seg.rows)
+        return out
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+        write_csv(seg, fh)
     return path

@@ -12,8 +12,8 @@ def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed")
     """Themes with status in ``include``, largest first, each with: sentences and
     interactions assigned; mean sentence sentiment score and share of its
     sentences that are negative; mean NPS of the customers raising it (each
-    customer's mean NPS over their surveys, then the mean over customers who
-    answered one; None when none did)."""
+    customer's latest NPS answer, then the mean over customers who answered
+    one; None when none did)."""
     include = tuple(include)
     if not include:
         return []
@@ -25,10 +25,13 @@ def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed")
             join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
             join interactions x on x.id = ta.interaction_id
             where ta.theme_id is not null),
-        customer_nps as (
-            select x.customer_id, avg(ss.nps) as nps from survey_scores ss
-            join interactions x on x.id = ss.interaction_id
-            where ss.nps is not null and x.customer_id is not null group by x.customer_id),
+        customer_nps as (  -- each customer's latest answer, as relationships.nps and the report count it
+            select customer_id, nps from (
+                select x.customer_id, ss.nps,
+                       row_number() over (partition by x.customer_id order by x.timestamp desc, x.id desc) as rn
+                from survey_scores ss join interactions x on x.id = ss.interaction_id
+                where ss.nps is not null and x.customer_id is not null)
+            where rn = 1),
         figures as (
             select theme_id, count(*) as sentences, count(distinct interaction_id) as interactions,
                    avg(sentiment_score) as mean_sentiment,

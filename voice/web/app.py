@@ -16,10 +16,10 @@ themes packages) and render a template; the few reads the API lacks are in
 from __future__ import annotations
 
 import datetime as dt
+import io
 import hmac
 import ipaddress
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
@@ -40,7 +40,11 @@ from starlette.exceptions import HTTPException
 
 from ..api import Voice
 from ..errors import ConfigError, NotFound, VoiceError
-from . import optional, reads
+from .. import report as report_mod
+from .. import search as search_mod
+from .. import themes as themes_mod
+from ..segments import COLUMNS, write_csv
+from . import reads
 from .readonly import check_database, open_readonly
 from .render import make_environment
 
@@ -168,33 +172,25 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
                   segment: str | None = None, lang: str | None = None, v: VoiceDep):
         filters = {"since": _date(since, "since"), "until": _date(until, "until"), "channel": _text(channel),
                    "segment": _text(segment), "lang": _text(lang)}
-        report = optional.load("report")
-        data = None
-        if not isinstance(report, optional.Missing):
-            data = report.report_data(v.store, **filters)
-        return page(request, "dashboard.html", title="Dashboard", filters=filters, report=report, data=data,
-                    charts=report.render.charts_for(data) if data is not None else {}, status=v.status(), experience=v.experience_by("channel"),
-                    at_risk=v.valuable_at_risk()[:5],
+        data = report_mod.report_data(v.store, **filters)
+        return page(request, "dashboard.html", title="Dashboard", filters=filters, data=data,
+                    charts=report_mod.render.charts_for(data), status=v.status(),
+                    at_risk=data.valuable_at_risk[:5],
                     choices={"channel": reads.channels(v.store), "segment": reads.customer_segments(v.store),
                              "lang": reads.languages(v.store)})
 
     @app.get("/themes", response_class=HTMLResponse)
     def themes(request: Request, *, v: VoiceDep):
-        module = optional.load("themes")
-        rows = [] if isinstance(module, optional.Missing) else module.list_themes(v.store)
-        return page(request, "themes.html", title="Themes", module=module, themes=rows)
+        return page(request, "themes.html", title="Themes", themes=themes_mod.list_themes(v.store))
 
     @app.get("/themes/{theme_id}", response_class=HTMLResponse)
     def theme(request: Request, *, theme_id: str, v: VoiceDep):
-        module = optional.load("themes")
-        if isinstance(module, optional.Missing):
-            return page(request, "themes.html", title="Themes", module=module, themes=[])
-        found = next((t for t in module.list_themes(v.store, include=("active", "proposed", "retired", "merged"))
+        found = next((t for t in themes_mod.list_themes(v.store, include=("active", "proposed", "retired", "merged"))
                       if t["id"] == theme_id), None)
         if found is None:
             raise NotFound(f"there is no theme {theme_id!r}.", fix="pick one from the themes page.")
         return page(request, "theme.html", title=f"Theme {found['name']}", theme=found,
-                    examples=module.theme_examples(v.store, theme_id, limit=20))
+                    examples=themes_mod.theme_examples(v.store, theme_id, limit=20))
 
     @app.get("/search", response_class=HTMLResponse)
     def search(request: Request, *, q: str = "", channel: str | None = None, sentiment: str | None = None,
@@ -204,15 +200,10 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         filters = {"channel": _text(channel), "sentiment": _choice(sentiment, SENTIMENTS, "sentiment"),
                    "since": _date(since, "since"), "until": _date(until, "until"), "customer": _text(customer),
                    "theme": _text(theme), "product": _text(product), "lang": _text(lang)}
-        module = optional.load("search")
-        hits = None
-        if q.strip() and not isinstance(module, optional.Missing):
-            hits = module.search(v.store, q.strip(), **filters, limit=50)
-        themes = optional.load("themes")
-        theme_names = {} if isinstance(themes, optional.Missing) or not hits else \
-            {t["id"]: t["name"] for t in themes.list_themes(v.store)}
+        hits = search_mod.search(v.store, q.strip(), **filters, limit=50) if q.strip() else None
+        theme_names = dict(v.store.db.execute("select id, coalesce(name, label, id) from themes")) if hits else {}
         return page(request, "search.html", title=f"Search: {q}" if q else "Search", q=q, filters=filters,
-                    module=module, hits=hits, theme_names=theme_names,
+                    hits=hits, theme_names=theme_names,
                     choices={"channel": reads.channels(v.store), "sentiment": SENTIMENTS,
                              "product": reads.mentioned_products(v.store), "lang": reads.languages(v.store)})
 
@@ -228,9 +219,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         if item is None:
             raise NotFound(f"there is no interaction {interaction_id!r}.",
                            fix="follow a link from a customer's timeline or a search result.")
-        themes = optional.load("themes")
-        theme_ids = [] if isinstance(themes, optional.Missing) or not hasattr(themes, "interaction_themes") \
-            else themes.interaction_themes(v.store, interaction_id)
+        theme_ids = themes_mod.interaction_themes(v.store, interaction_id)
         who = v.customer(item["customer_id"]) if item.get("customer_id") else None
         return page(request, "interaction.html", title=item.get("subject") or f"Interaction {interaction_id}",
                     item=item, who=who, analysis=reads.interaction_analysis(v.store, interaction_id),
@@ -242,8 +231,6 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
                  v: VoiceDep):
         form = _segment_form(product, min_interest, consent, exclude_open_complaints)
         seg = v.segment(**form) if form["product"] else None
-        from ..segments import COLUMNS
-
         query = urlencode({k: ("1" if v_ is True else v_) for k, v_ in form.items() if v_ not in (None, False)})
         return page(request, "segments.html", title="Segments", form=form, seg=seg, columns=COLUMNS,
                     csv_url=f"/segments.csv?{query}",
@@ -256,11 +243,8 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         form = _segment_form(product, min_interest, consent, exclude_open_complaints)
         if not form["product"]:
             raise BadQuery("no product chosen for the segment.", fix="add ?product=... (see the segments page).")
-        from ..segments import write_csv
-
         seg = v.segment(**form)
-        with tempfile.TemporaryDirectory(prefix="voice-web-") as tmp:
-            body = write_csv(seg, Path(tmp) / "segment.csv").read_bytes()
+        body = write_csv(seg, io.StringIO()).getvalue().encode("utf-8-sig")
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", form["product"]) or "segment"
         return Response(body, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="segment-{name}.csv"'})
@@ -273,9 +257,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/report.css")
     def report_css():
-        report = optional.load("report")
-        body = "" if isinstance(report, optional.Missing) else report.css()
-        return Response(body, media_type="text/css; charset=utf-8")
+        return Response(report_mod.css(), media_type="text/css; charset=utf-8")
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz():
