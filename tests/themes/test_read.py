@@ -31,3 +31,15 @@ def test_figures_on_a_hand_built_store(store):
     assert theme_examples(store, "T001")[0]["customer_id"] == "C1"
     assert interaction_themes(store, "i2") == ["T001"]
     assert [t["id"] for t in list_themes(store, include=("retired",))] == ["T002"]
+
+
+def test_people_names_are_never_theme_words(store):
+    from voice.themes.label import label_themes, people_names
+
+    store.db.execute("insert into customers (id, name) values ('C1', 'Laura O''Connor'), ('C2', 'Tom Baker')")
+    names = people_names(store)
+    assert {"laura", "connor", "tom", "baker"} <= names
+    texts = ["Gracias Laura, la entrega express llegó", "Laura, la entrega express tarde", "Tom: delivery late"]
+    [terms] = label_themes(texts, ["es", "es", "en"], ["T1"] * 3, exclude=sorted(names)).values()
+    words = {w for t, _, _ in terms for w in t.split()}
+    assert "entrega" in words and not words & {"laura", "tom"}

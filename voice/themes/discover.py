@@ -27,7 +27,7 @@ from ..encode import Encoder
 from ..store import Store
 from . import corpus
 from .cluster import centroid, cluster
-from .label import label_themes, make_label
+from .label import label_themes, make_label, people_names
 from .model import (
     ASSIGNABLE,
     Assigner,
@@ -147,7 +147,7 @@ def refresh(store: Store) -> None:
         join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
         where ta.theme_id is not null order by ta.theme_id, ta.interaction_id, ta.sentence_idx"""))
     tids = [m[0] for m in members]
-    labels = label_themes([m[1] for m in members], [m[2] for m in members], tids)
+    labels = label_themes([m[1] for m in members], [m[2] for m in members], tids, exclude=sorted(people_names(store)))
     langs: dict[str, list[str]] = {}
     for tid, _, lang in members:
         langs.setdefault(tid, []).append(lang)

@@ -5,6 +5,7 @@ the theme, so a bilingual theme reads "entrega / express / delivery"."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,15 +20,27 @@ def _stop_words() -> list[str]:
     return sorted(ES | EN | extra)
 
 
-def label_themes(texts: Sequence[str], langs: Sequence[str], groups: Sequence[object], *, top: int = 10
-                 ) -> dict[object, list[tuple[str, float, str]]]:
-    """For each group: its top ``(term, weight, lang)`` by c-TF-IDF."""
+def people_names(store) -> set[str]:
+    """Words of customers' names and call speakers' names ("laura", "tom", "morales"): they
+    fill call turns ("Gracias, Laura") and would label a theme with a person."""
+    words: set[str] = set()
+    for (name,) in store.db.execute("select name from customers where name is not null "
+                                    "union select speaker from turns where speaker is not null"):
+        words.update(re.findall(r"[^\W\d_]{3,}", name.lower()))  # as the vectorizer splits words
+    return words
+
+
+def label_themes(texts: Sequence[str], langs: Sequence[str], groups: Sequence[object], *, top: int = 10,
+                 exclude: Sequence[str] = ()) -> dict[object, list[tuple[str, float, str]]]:
+    """For each group: its top ``(term, weight, lang)`` by c-TF-IDF; ``exclude``:
+    more words never to use (people's names)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     order = list(dict.fromkeys(groups))
     if not order:
         return {}
-    vec = CountVectorizer(lowercase=True, stop_words=_stop_words(), ngram_range=(1, 2), min_df=1,
+    vec = CountVectorizer(lowercase=True, stop_words=sorted(set(_stop_words()) | set(exclude)), ngram_range=(1, 2),
+                          min_df=1,
                           token_pattern=r"(?u)\b[^\W\d_]{3,}\b")
     try:
         X = vec.fit_transform(texts)
