@@ -18,7 +18,8 @@ from .errors import VoiceError
 
 app = typer.Typer(help="voice: what customers feel and want, from every channel, tied to the right customer.",
                   no_args_is_help=True, add_completion=False)
-customers_app = typer.Typer(help="Customer records from a CRM.", no_args_is_help=True)
+customers_app = typer.Typer(help="Customer records from a CRM, and lists: at risk, profitable, value x needs.",
+                            no_args_is_help=True)
 app.add_typer(customers_app, name="customers")
 train_app = typer.Typer(help="Train the models voice ships (or your own).", no_args_is_help=True)
 app.add_typer(train_app, name="train")
@@ -182,7 +183,7 @@ def analyze(db: DbOption = Path("voice.db"),
             quiet: QuietOption = False) -> None:
     """Language, sentences, sentiment, intents, keyphrases and product mentions for
     every interaction not analysed yet; results are stored with the models behind them.
-    Then the customers whose history changed are scored again (``voice score``)."""
+    Then the customers whose history changed are scored again (voice score)."""
     if list_components:
         from .pipeline import registered_components
 
