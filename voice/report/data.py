@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from statistics import fmean
 
+from .._text import clip
 from ..store import Store
 
 TOP_THEMES = 12
@@ -317,7 +318,8 @@ def _rising(store, f: Filters, rows, assignments, names) -> tuple[list[dict], di
     days = (end - start).days + 1
     before_end = start - dt.timedelta(days=1)
     before_start = start - dt.timedelta(days=days)
-    now_rows = _scope(store, f, since=start, until=end)
+    # the period lies inside ``rows`` (the report's own scope): filter them, query only the period before
+    now_rows = [r for r in rows if r.day and start.isoformat() <= str(r.day)[:10] <= end.isoformat()]
     before_rows = _scope(store, f, since=before_start, until=before_end)
 
     def volume(rs):
@@ -392,15 +394,10 @@ def _at_risk(store: Store, segment: str | None) -> list[dict]:
 
 # --- quotes ---------------------------------------------------------------
 
-def _clip(text: str | None) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1].rstrip() + "…"
-
-
 def _quote(kind: str, row: _Row, text: str | None, score: float | None, theme_id=None, theme=None) -> dict:
     return {"kind": kind, "theme_id": theme_id, "theme": theme, "interaction_id": row.id,
             "customer_id": row.customer_id, "channel": row.channel, "day": row.day,
-            "sentiment_score": score, "text": _clip(text)}
+            "sentiment_score": score, "text": clip(text, QUOTE_CHARS - 1)}
 
 
 def _quotes(store: Store, rows, by_id, themes, assignments) -> list[dict]:

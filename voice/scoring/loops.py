@@ -27,6 +27,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .._text import clip
 from .history import Item
 
 PROBLEM_INTENTS: frozenset[str] = frozenset(
@@ -111,9 +112,7 @@ def _resolves(item: Item, min_confidence: float) -> bool:
 
 
 def _summary(intent: str, text: str, limit: int = 100) -> str:
-    flat = " ".join((text or "").split())
-    if len(flat) > limit:
-        flat = flat[:limit].rstrip() + "…"
+    flat = clip(text, limit)
     return f"{intent}: {flat}" if flat else intent
 
 

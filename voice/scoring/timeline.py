@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._text import clip
 from ..errors import NotFound
 from ..store import Store
 from .history import Item, histories
@@ -54,11 +55,6 @@ class Timeline:
     relationship: dict[str, Any] | None = None
 
 
-def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
-
-
 def _why(components: str | None) -> list[dict[str, Any]]:
     """The two components that moved the score most, either way."""
     try:
@@ -77,7 +73,7 @@ def _entry(item: Item, experience: tuple[float | None, str | None] | None) -> Ti
     score, components = experience or (None, None)
     return TimelineEntry(
         id=item.id, timestamp=item.timestamp, channel=item.channel, direction=item.direction,
-        subject=item.subject, excerpt=_excerpt(item.text), sentiment=item.sentiment,
+        subject=item.subject, excerpt=clip(item.text, EXCERPT_CHARS), sentiment=item.sentiment,
         sentiment_score=item.sentiment_score,
         intents=sorted(item.intents.items(), key=lambda kv: (-kv[1], kv[0])),
         products=products, scores=dict(item.scores),

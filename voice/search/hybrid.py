@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._text import clip
 from ..encode import Encoder, MemoryCache, load_encoder
 from ..encode.cache import text_hash
 from ..errors import ConfigError
@@ -253,14 +254,9 @@ def _sentence_snippets(store, encoder: Encoder, vector: np.ndarray, by_id: dict,
     return out
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-
-
 def _marked_sentence(sentence: str) -> str:
-    return "<mark>" + marked_html(_clip(sentence.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))) + "</mark>"
+    return "<mark>" + _plain(sentence) + "</mark>"
 
 
 def _plain(text: str) -> str:
-    return marked_html(_clip(text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")))
+    return marked_html(clip(text.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""), SNIPPET_CHARS, whole_words=True))

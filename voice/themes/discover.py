@@ -79,8 +79,13 @@ def discover(store: Store, *, encoder: str | Encoder | None = None, min_size: in
             set_version(store, 1)
         db.execute("insert or replace into settings (key, value) values (?, ?)", [ASSIGN_KEY, str(assign_threshold)])
     ver = version(store)
-    done = {(r[0], r[1]): r[2] for r in db.execute(
-        "select interaction_id, sentence_idx, similarity from theme_assignments")}
+    done: dict[tuple, float | None] = {}
+    old_out_keys: set[tuple] = set()  # earlier outliers: a similarity, no theme
+    for iid, idx, sim, tid in db.execute(
+            "select interaction_id, sentence_idx, similarity, theme_id from theme_assignments"):
+        done[(iid, idx)] = sim
+        if tid is None and sim is not None:
+            old_out_keys.add((iid, idx))
     new_rows = [r for r in rows if (r[0], r[1]) not in done]
     report = ThemeReport(version=ver, sentences=len(rows), new_sentences=len(new_rows))
     if new_rows:
@@ -92,8 +97,6 @@ def discover(store: Store, *, encoder: str | Encoder | None = None, min_size: in
         ids, sims = assigner.assign(fresh.texts, fresh.vectors)
         # leftovers, with the earlier outliers (similarity set, no theme), are clustered
         old_out = [r for r in rows if (r[0], r[1]) in done and done[(r[0], r[1])] is not None]
-        old_out_keys = {(k[0], k[1]) for k in db.execute(
-            "select interaction_id, sentence_idx from theme_assignments where theme_id is null and similarity is not null")}
         old_out = corpus.load(store, enc, [r for r in old_out if (r[0], r[1]) in old_out_keys])
         left = [i for i, t in enumerate(ids) if t is None]
         pool = fresh.take(left)
@@ -154,10 +157,10 @@ def refresh(store: Store) -> None:
     stamp = utc_now()
     db.execute("update themes set size = 0 where id not in (select distinct theme_id from theme_assignments"
                " where theme_id is not null)")
-    for tid, kp in labels.items():
-        db.execute("update themes set size = ?, keyphrases = ?, label = ?, updated_at = ? where id = ?",
-                   [len(langs[tid]), json.dumps([[k, w, lg] for k, w, lg in kp], ensure_ascii=False),
-                    make_label(kp, langs[tid]), stamp, tid])
+    db.conn.executemany(
+        "update themes set size = ?, keyphrases = ?, label = ?, updated_at = ? where id = ?",
+        [(len(langs[tid]), json.dumps([[k, w, lg] for k, w, lg in kp], ensure_ascii=False),
+          make_label(kp, langs[tid]), stamp, tid) for tid, kp in labels.items()])
 
 
 def fill_counts(store: Store, report: ThemeReport) -> None:

@@ -8,16 +8,18 @@ from collections.abc import Sequence
 from ..store import Store
 
 
-def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed")) -> list[dict]:
+def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed"),
+                ids: Sequence[str] | None = None) -> list[dict]:
     """Themes with status in ``include``, largest first, each with: sentences and
     interactions assigned; mean sentence sentiment score and share of its
     sentences that are negative; mean NPS of the customers raising it (each
     customer's latest NPS answer, then the mean over customers who answered
-    one; None when none did)."""
+    one; None when none did). ``ids``: only these themes."""
     include = tuple(include)
     if not include:
         return []
     marks = ",".join("?" * len(include))
+    id_filter = f" and t.id in ({','.join('?' * len(ids))})" if ids else ""
     rows = store.db.execute(f"""
         with members as (
             select ta.theme_id, ta.interaction_id, s.sentiment, s.sentiment_score, x.customer_id
@@ -46,8 +48,8 @@ def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed")
                coalesce(f.sentences, 0), coalesce(f.interactions, 0), f.mean_sentiment, f.share_negative,
                n.mean_nps, coalesce(n.nps_customers, 0)
         from themes t left join figures f on f.theme_id = t.id left join nps n on n.theme_id = t.id
-        where t.status in ({marks})
-        order by coalesce(f.sentences, 0) desc, t.id""", list(include))
+        where t.status in ({marks}){id_filter}
+        order by coalesce(f.sentences, 0) desc, t.id""", [*include, *(ids or [])])
     out = []
     for r in rows:
         out.append({"id": r[0], "name": r[1] or r[2], "label": r[2], "keyphrases": [k[0] for k in json.loads(r[3] or "[]")],

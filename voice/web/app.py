@@ -185,8 +185,8 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/themes/{theme_id}", response_class=HTMLResponse)
     def theme(request: Request, *, theme_id: str, v: VoiceDep):
-        found = next((t for t in themes_mod.list_themes(v.store, include=("active", "proposed", "retired", "merged"))
-                      if t["id"] == theme_id), None)
+        found = next(iter(themes_mod.list_themes(v.store, include=("active", "proposed", "retired", "merged"),
+                                                 ids=[theme_id])), None)
         if found is None:
             raise NotFound(f"there is no theme {theme_id!r}.", fix="pick one from the themes page.")
         return page(request, "theme.html", title=f"Theme {found['name']}", theme=found,
