@@ -86,7 +86,7 @@ class UseTokenizer:
             return [self.pure.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         ids = self._cpp.encode(list(texts), out_type=int, add_bos=True, add_eos=True)
         for i, row in enumerate(ids):
-            if 0 in row:  # <unk>: the port splits unknown runs per character
+            if 0 in row or len(row) == 2:  # <unk>: the port splits unknown runs per character
                 ids[i] = self.pure.encode(texts[i], out_type=int, add_bos=True, add_eos=True)
         return ids
 
