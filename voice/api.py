@@ -28,6 +28,7 @@ from .store import Store
 if TYPE_CHECKING:
     from .encode import Encoder
     from .pipeline import AnalyzeReport, Pipeline
+    from .pipeline.doc import Doc
     from .scoring import ScoreReport, ScoreSettings
     from .scoring.timeline import Timeline
     from .segments import Segment
@@ -221,6 +222,18 @@ class Voice:
         return analyze(self.store, self.pipeline(pipeline, encoder=encoder), all=all, batch_size=batch_size,
                        progress=progress, limit=limit)
 
+    def read_texts(self, texts: Sequence[str], *, channel: str = "survey",
+                   pipeline: "str | Path | Pipeline | None" = None) -> list["Doc"]:
+        """Texts analysed as ``analyze`` would analyse a comment of ``channel``, without storing
+        anything: the Docs with their sentences, sentiment, intents, keyphrases and mentions."""
+        from .pipeline.doc import Doc
+
+        docs = [Doc(f"text-{i}", channel, t) for i, t in enumerate(texts)]
+        live = [d for d in docs if d.text.strip()]
+        if live:
+            self.pipeline(pipeline)(live)
+        return docs
+
     def score(self, *, as_of: "dt.datetime | str | None" = None, full: bool = False,
               settings: "ScoreSettings | None" = None) -> "ScoreReport":
         """Customer intelligence for the customers whose history changed (``full``:
@@ -400,6 +413,7 @@ class DemoResult:
     scores: "ScoreReport | None" = None
     themes: Any = None  # voice.themes.ThemeReport
     report: Path | None = None
+    sentiment_checks: list[dict] = field(default_factory=list)
 
 
 def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
@@ -422,4 +436,16 @@ def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
 
         found = discover(v.store)
         report = write_report(v.store, Path(db).parent / "report.html", title="Luna Hogar — customer voice")
-        return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary(), scores, found, report)
+        checks = sentiment_checks(v, examples / "sentiment_checks.csv")
+        return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary(), scores, found, report,
+                          checks)
+
+
+def sentiment_checks(v: Voice, path: Path) -> list[dict]:
+    """The sentences in ``path`` (text, expected[, why]) as the pipeline reads them: label and score."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:  # this module's open() is voice.open
+        rows = list(csv.DictReader(fh))
+    docs = v.read_texts([r["text"] for r in rows])
+    return [{**r, "label": d.sentiment, "score": d.sentiment_score} for r, d in zip(rows, docs)]

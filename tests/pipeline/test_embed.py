@@ -60,3 +60,16 @@ def test_vectors_already_set_are_kept_and_sentences_skipped_when_not_asked(use):
     assert enc.calls == 0 and not d.embedding.any()
     embed([d], enc)
     assert enc.texts == ["Llegó rota.", "Quiero otra."] and not d.embedding.any()
+
+
+def test_token_pass_fills_vectors_and_gives_tokens_per_sentence(use):
+    from voice.pipeline.embed import embed_tokens
+
+    docs = [doc(0, ["Llegó rota.", " ", "Quiero otra."]), Doc("1", "survey", "Sin frases")]
+    feats = embed_tokens(docs, use)
+    assert [len(r) for r in feats] == [3, 1] and feats[0][1] is None  # a blank sentence has no tokens
+    tokens, total, length = feats[0][2]
+    assert tokens.shape == (int(length), 1280) and np.allclose(tokens.sum(0).numpy(), total.numpy(), atol=1e-3)
+    assert np.allclose(docs[0].sentences[2].embedding, use.encode(["Quiero otra."])[0], atol=1e-5)
+    assert np.allclose(docs[1].embedding, use.encode(["Sin frases"])[0], atol=1e-5)
+    assert docs[0].embedding is not None and docs[0].sentences[1].embedding is None

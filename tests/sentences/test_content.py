@@ -86,3 +86,11 @@ def test_content_mask_equals_one_by_one():
     assert content_mask(texts, langs) == [non_content(t, g) for t, g in zip(texts, langs)]
     assert content_mask(texts) == [e for _, e in CASES]
     assert content_mask([]) == []
+
+
+@pytest.mark.parametrize("text, why", [("No.", "answer"), ("Sí, es correcto.", "answer"), ("Exacto.", "answer"),
+                                       ("No, no, no.", "answer"), ("Yes, that's right.", "answer"),
+                                       ("No me fío nada.", None), ("No funciona.", None),
+                                       ("Bien hecho, gracias.", None), ("Fine, but it still leaks.", None)])
+def test_call_answers_carry_no_sentiment(text, why):
+    assert non_content(text) == why

@@ -37,7 +37,7 @@ def test_window_aspects_tell_apart_two_products_in_one_sentence():
 
     from voice.encode import load_encoder
     from voice.pipeline import Doc, Mention, Sentence
-    from voice.sentiment import SentimentHead, WindowAspectSentiment
+    from voice.sentiment import FinetunedAspects, SentimentHead, SentimentModel, WindowAspectSentiment
 
     model = Path(__file__).resolve().parents[2] / "models" / "sentiment"
     if not (model / "config.json").exists():
@@ -49,6 +49,10 @@ def test_window_aspects_tell_apart_two_products_in_one_sentence():
     a, b = text.index("RoboClean X2"), text.index("EcoWash")
     doc.mentions = [Mention("roboclean-x2", a, a + 12, "RoboClean X2", "exact", 1.0),
                     Mention("ecowash-9", b, b + 7, "EcoWash", "exact", 1.0)]
-    WindowAspectSentiment(SentimentHead.load(model, enc), enc)([doc])
+    WindowAspectSentiment(SentimentHead.load(model.parent / "sentiment-linear", enc), enc)([doc])
     assert [m.polarity for m in doc.mentions] == ["positive", "negative"]
     assert all(m.sentence_idx == 0 for m in doc.mentions)
+    for m in doc.mentions:
+        m.polarity = None
+    FinetunedAspects(SentimentModel.load(model, enc), enc)([doc])  # the default pipeline's
+    assert [m.polarity for m in doc.mentions] == ["positive", "negative"]

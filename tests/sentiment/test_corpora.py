@@ -87,7 +87,10 @@ def rows(data: Path, name: str, split: str) -> set[tuple[str, str, str]]:
     return {(e.text, e.label, e.level) for e in load_corpus(name, data, split)}
 
 
-@pytest.mark.parametrize("name", list(CORPORA))
+PUBLIC = [n for n in CORPORA if not n.startswith("service_")]  # read from the data folder
+
+
+@pytest.mark.parametrize("name", PUBLIC)
 def test_splits_are_disjoint_and_make_all(data, name):
     train, dev, both = (load_corpus(name, data, s) for s in ("train", "dev", "all"))
     assert train and dev and both == train + dev
@@ -170,7 +173,7 @@ def test_unknown_opener_polarity_raises(data):
         load_corpus("opener_es", data, "dev")
 
 
-@pytest.mark.parametrize("name", list(CORPORA))
+@pytest.mark.parametrize("name", PUBLIC)
 def test_missing_file_raises(tmp_path, name):
     with pytest.raises(InputError, match="not found") as err:
         load_corpus(name, tmp_path, "train")
@@ -186,6 +189,14 @@ def test_unknown_corpus_or_split(data):
 
 def test_commercial_only_leaves_out_non_commercial_licences():
     assert corpus_names() == list(CORPORA)
-    assert corpus_names(commercial_only=True) == ["opener_es", "opener_en", "airline_es", "amazon_alexa_en"]
+    assert corpus_names(commercial_only=True) == ["opener_es", "opener_en", "airline_es", "amazon_alexa_en",
+                                                  "service_es", "service_en"]
     assert all(CORPORA[n]["licence"].startswith("CC BY-NC") or "research" in CORPORA[n]["licence"]
                for n in set(CORPORA) - set(corpus_names(commercial_only=True)))
+
+
+def test_the_projects_service_sentences_read_from_the_repository_and_all_train(tmp_path):
+    es, en = load_corpus("service_es", tmp_path, "train"), load_corpus("service_en", tmp_path, "train")
+    assert len(es) > 500 and len(en) > 500 and {e.lang for e in es} == {"es"} and {e.lang for e in en} == {"en"}
+    assert {e.label for e in es} == {"negative", "neutral", "positive"}
+    assert load_corpus("service_es", tmp_path, "dev") == []

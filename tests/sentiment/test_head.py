@@ -9,7 +9,7 @@ from voice.pipeline.doc import LABELS, Doc, Sentence
 from voice.pipeline.registry import make_component
 from voice.sentiment import HeadSentiment, SentimentHead
 
-SHIPPED = Path(__file__).resolve().parents[2] / "models" / "sentiment"
+SHIPPED = Path(__file__).resolve().parents[2] / "models" / "sentiment-linear"
 
 TRAIN = [
     ("Me encanta, funciona de maravilla", "positive"),
@@ -123,7 +123,7 @@ def test_component_one_encoder_call_and_edge_cases(encoder, tiny_head):
 
 
 @pytest.mark.skipif(not SHIPPED.joinpath("config.json").exists(),
-                    reason="models/sentiment is missing: train it with python -m voice.sentiment.train")
+                    reason="models/sentiment-linear is missing: train it with python -m voice.sentiment.train")
 def test_shipped_model_gets_clear_cases_right(encoder):
     comp = make_component("sentiment.head.v1", {"model": str(SHIPPED)}, encoder=encoder)
     neg = ["Es una vergüenza, llevo tres semanas sin lavadora", "Worst service ever, nobody shows up"]

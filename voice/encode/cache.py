@@ -33,6 +33,8 @@ class CachedEncoder:
         self.misses = 0
         if callable(getattr(encoder, "encode_pooled", None)):
             self.encode_pooled = self._encode_pooled  # only where the encoder can pool
+        if callable(getattr(encoder, "encode_groups", None)):
+            self.encode_groups = self._encode_groups  # only where the encoder keeps token features
 
     @property
     def uncached(self) -> Encoder:
@@ -86,6 +88,17 @@ class CachedEncoder:
                for hs in piece_hashes]
         pooled_out = np.stack([docs_found[h] for h in doc_hashes]) if groups else np.zeros((0, self.dim), np.float32)
         return out, pooled_out
+
+    def _encode_groups(self, groups: Sequence[Sequence[str]], *, tokens: bool = False,
+                       texts: Sequence[str] | None = None):
+        """The encoder's own pass (token features are not kept in the store, so it always runs);
+        its piece vectors, and with ``texts`` (the whole texts) its pooled vectors, are kept."""
+        encoded = self.encoder.encode_groups(groups, tokens=tokens)
+        self._keep(self.name, ((text_hash(p), v) for g, vs in zip(groups, encoded.pieces) for p, v in zip(g, vs)))
+        if texts is not None:
+            self._keep(self.pooled_name, ((text_hash(t), v) for t, g, v in zip(texts, groups, encoded.pooled) if g))
+        self.misses += len(groups)
+        return encoded
 
     def _lookup(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}

@@ -76,7 +76,8 @@ class UseEncoder:
         encoded = self.encode_groups(groups)
         return encoded.pieces, encoded.pooled
 
-    def encode_groups(self, groups: Sequence[Sequence[str]], *, tokens: bool = False) -> Encoded:
+    def encode_groups(self, groups: Sequence[Sequence[str]], *, tokens: bool = False,
+                      texts: Sequence[str] | None = None) -> Encoded:
         """Each group's pieces (a text's sentences) encoded exactly as ``encode`` would,
         plus one vector per group pooled from the same pass: the pieces' token-feature sums
         are added before the output layers (the inner BOS/EOS taken out, so the group has

@@ -99,7 +99,8 @@ class UseTokens(nn.Module):
         self.register_buffer("table", torch.from_numpy(table), persistent=False)  # uint8, frozen
         self.register_buffer("scale", torch.from_numpy(w["scale"]).float(), persistent=False)
         self.register_buffer("lo", torch.from_numpy(w["lo"]).float(), persistent=False)
-        p = lambda *keys: nn.Parameter(torch.from_numpy(np.concatenate([w[k] for k in keys], axis=-1)).float())  # noqa: E731
+        p = lambda *keys: nn.Parameter(torch.tensor(np.concatenate([w[k] for k in keys], axis=-1),  # noqa: E731
+                                                    dtype=torch.float32))
         self.proj_W, self.proj_b = p("proj2", "proj3", "proj5"), p("proj_b2", "proj_b3", "proj_b5")
         self.ln_g_all, self.ln_b_all = p("ln_g2", "ln_g3", "ln_g5"), p("ln_b2", "ln_b3", "ln_b5")
         self.w1 = nn.ParameterList([p(f"w1_{n}") for n, _ in ORDERS])
@@ -131,7 +132,8 @@ class UseOutput(nn.Module):
 
     def __init__(self, w: dict[str, np.ndarray]):
         super().__init__()
-        p = lambda k: nn.Parameter(torch.from_numpy(np.asarray(w[k])).float())  # noqa: E731
+        # a copy: the weights are cached and shared, and a fine-tuned copy must not write into them
+        p = lambda k: nn.Parameter(torch.tensor(np.asarray(w[k]), dtype=torch.float32))  # noqa: E731
         self.cnn_W, self.cnn_b = p("cnn_W"), p("cnn_b")
         self.d0, self.d1, self.d2, self.d3, self.p1, self.p3 = (p(k) for k in ("d0", "d1", "d2", "d3", "p1", "p3"))
 

@@ -42,3 +42,31 @@ def embed(docs: list[Doc], encoder: Any, *, sentences: bool = True) -> list[Doc]
     for t, v in zip(targets, encoder.encode([t.text for t in targets])):
         t.embedding = v
     return docs
+
+
+def embed_tokens(docs: list[Doc], encoder: Any) -> list[list[Any]]:
+    """One encoder pass that also keeps token features, for steps that read tokens (sentiment).
+
+    Each doc's units are its sentences (or the doc itself when it has none); returns, per doc,
+    one ``(tokens, sum, length)`` per unit, or ``None`` for a unit with no text. Missing vectors
+    (sentences', and the doc's pooled one) are filled from the same pass, so the steps after it
+    do not encode again. Needs an encoder with ``encode_groups`` (USE)."""
+    units = [[*d.sentences] or [d] for d in docs]
+    groups = [[u.text for u in us if _has_text(u.text)] for us in units]
+    enc = encoder.encode_groups(groups, tokens=True, texts=[d.text for d in docs])
+    out, flat = [], 0
+    for d, us, vecs, toks, pooled in zip(docs, units, enc.pieces, enc.tokens, enc.pooled):
+        row, k = [], 0
+        for u in us:
+            if not _has_text(u.text):
+                row.append(None)
+                continue
+            if u.embedding is None:
+                u.embedding = vecs[k]
+            row.append((toks[k], enc.sums[flat], enc.lens[flat]))
+            k += 1
+            flat += 1
+        if d.embedding is None and toks:
+            d.embedding = pooled
+        out.append(row)
+    return out

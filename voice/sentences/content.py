@@ -175,12 +175,23 @@ def _without_contacts(plain: str) -> tuple[str, int]:
     return _plain(_CONTACT_ITEM.sub(drop, plain)), found
 
 
+# An answer or backchannel in a call ("No.", "Sí, es correcto.", "Vale, vale.", "Exacto."): a reply
+# to the agent's question, not an evaluation. Measured on the demo's calls: the sentiment model read
+# "No." and "Exacto." as praise and turned an angry caller's call positive.
+_ANSWER = re.compile(
+    r"(?:(?:si|no|vale|ok|okay|exacto|exactamente|correcto|claro|bien|ya|vale vale|de acuerdo|eso es|aja|mhm|"
+    r"yes|yeah|yep|nope|right|sure|fine|correct|exactly|alright|all right|got it|i see)"
+    r"(?:[\s,.;:!¡?¿]+(?:es correcto|eso es|that's right|that is right|))*[\s,.;:!¡?¿]*)+", re.I)
+
+
 def non_content(text: str, lang: str | None = None) -> str | None:
     """Why this sentence carries no evaluation — "greeting", "signoff", "signature", "contact",
-    "reference", "empty" — or None when it is content."""
+    "reference", "answer", "empty" — or None when it is content."""
     plain = _plain((text or "").lstrip("-*•> \t"))
     if not any(c.isalnum() for c in plain):
         return "empty"
+    if len(plain) <= 40 and _ANSWER.fullmatch(fold(plain).strip()):
+        return "answer"
     core, found = _without_contacts(plain)  # "Javier Morales 612 345 678" is a signature with a phone
     if _ADDRESS.match(plain) or (found and all(w in _CONTACT_WORDS for w in re.findall(r"[\w']+", fold(core)))):
         return "contact"  # only phones, e-mails, URLs or an address, with labels around them

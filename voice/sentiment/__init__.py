@@ -2,10 +2,13 @@
 
 Components (registered on import):
 
-- ``sentiment.head.v1``: :class:`SentimentHead` on the shared encoder's vectors.
+- ``sentiment.finetuned.v1``: :class:`~.model.SentimentModel`, fine-tuned on USE's token features
+  from the same pass that gives every other step its vectors; the default pipeline's.
+- ``sentiment.head.v1``: :class:`SentimentHead` (a linear head) on the shared encoder's vectors.
 - ``sentiment.transformers.v1``: any local sequence-classification model (:mod:`.transformers_backend`).
 - ``sentiment.aspects.v1``: a mention's polarity from the sentence that carries it (:mod:`.aspects`).
-- ``sentiment.aspects.v2``: from the words around the mention (measured better; the default pipeline's).
+- ``sentiment.aspects.v2``: from the words around the mention, scored by the linear head.
+- ``sentiment.aspects.v3``: the same window read by the fine-tuned model (the default pipeline's).
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
-from ..pipeline.doc import Doc
-from ..pipeline.embed import embed
+from ..pipeline.doc import LABELS, Doc
+from ..sentences.content import content_mask
+from ..pipeline.embed import embed, embed_tokens
 from ..pipeline.registry import component
-from .aspects import AspectSentiment, WindowAspectSentiment, score_aspect
+from .aspects import AspectSentiment, FinetunedAspects, WindowAspectSentiment, score_aspect
 from .head import SentimentHead, scores_from_probs
+from .model import SentimentModel
 
-__all__ = ["AspectSentiment", "WindowAspectSentiment", "HeadSentiment", "SentimentHead", "score_aspect", "scores_from_probs"]
+__all__ = ["AspectSentiment", "FinetunedAspects", "FinetunedSentiment", "SentimentModel", "WindowAspectSentiment", "HeadSentiment", "SentimentHead", "score_aspect", "scores_from_probs"]
 
 
 def _has_text(text: str | None) -> bool:
@@ -60,8 +66,66 @@ class HeadSentiment:
         return docs
 
 
+class FinetunedSentiment:
+    """Fills sentence and doc sentiment from the fine-tuned model (:mod:`.model`).
+
+    Every sentence is read from its token features (one encoder pass for the batch, shared with
+    the steps after it). A sentence that carries no evaluation (a greeting, sign-off, signature,
+    contact line or bare reference: :func:`voice.sentences.content.non_content`) gets no
+    sentiment (None) and does not count. The doc's probabilities are the mean of its content
+    sentences', each weighted by how evaluative it is (1 - P(neutral)), so one clear complaint
+    among factual sentences makes the doc negative, and a doc of only greetings is neutral 0."""
+
+    name = "sentiment.finetuned.v1"
+
+    def __init__(self, model: SentimentModel, encoder: Any, skip_non_content: bool = True):
+        self.model, self.encoder, self.skip_non_content = model, encoder, skip_non_content
+        self.model_info = {"model": model.card.get("path"), "date": model.card.get("date"),
+                           "metrics": model.card.get("metrics")}
+
+    def __call__(self, docs: list[Doc]) -> list[Doc]:
+        feats = embed_tokens(docs, self.encoder)
+        units, keep = [], []
+        for doc, row in zip(docs, feats):
+            us = doc.sentences or [doc]
+            skip = (content_mask([u.text for u in us], [u.lang or doc.lang for u in us])
+                    if self.skip_non_content else [None] * len(us))
+            for u, f, why in zip(us, row, skip):
+                if f is None or why is not None:
+                    u.sentiment, u.sentiment_score = None, None
+                else:
+                    units.append(u)
+                    keep.append(f)
+        probs = (self.model.predict_tokens([f[0] for f in keep], torch.stack([f[1] for f in keep]),
+                                           torch.stack([f[2] for f in keep])) if keep else np.zeros((0, 3)))
+        got = {}
+        for u, p in zip(units, probs):
+            u.sentiment, u.sentiment_score = LABELS[int(p.argmax())], float(p[2] - p[0])
+            got[id(u)] = p
+        for doc in docs:
+            ps = [got[id(s)] for s in doc.sentences if id(s) in got]
+            if doc.sentences:
+                if ps:
+                    w = np.array([1.0 - p[1] for p in ps]) + 1e-3
+                    mean = (np.array(ps) * w[:, None]).sum(0) / w.sum()
+                    doc.sentiment, doc.sentiment_score = LABELS[int(mean.argmax())], float(mean[2] - mean[0])
+                else:
+                    doc.sentiment, doc.sentiment_score = "neutral", 0.0
+            elif id(doc) not in got:
+                doc.sentiment, doc.sentiment_score = "neutral", 0.0
+        return docs
+
+
+@component("sentiment.finetuned.v1")
+def make_finetuned_sentiment(encoder: Any, model: str = "models/sentiment",
+                             skip_non_content: bool = True) -> FinetunedSentiment:
+    loaded = SentimentModel.load(Path(model), encoder)
+    loaded.card["path"] = str(model)
+    return FinetunedSentiment(loaded, encoder, skip_non_content)
+
+
 @component("sentiment.head.v1")
-def make_head_sentiment(encoder: Any, model: str = "models/sentiment") -> HeadSentiment:
+def make_head_sentiment(encoder: Any, model: str = "models/sentiment-linear") -> HeadSentiment:
     return HeadSentiment(SentimentHead.load(Path(model), encoder), encoder)
 
 
@@ -71,8 +135,13 @@ def make_aspects() -> AspectSentiment:
 
 
 @component("sentiment.aspects.v2")
-def make_window_aspects(encoder: Any, model: str = "models/sentiment", mode: str = "window") -> WindowAspectSentiment:
+def make_window_aspects(encoder: Any, model: str = "models/sentiment-linear", mode: str = "window") -> WindowAspectSentiment:
     return WindowAspectSentiment(SentimentHead.load(Path(model), encoder), encoder, mode)
+
+
+@component("sentiment.aspects.v3")
+def make_finetuned_aspects(encoder: Any, model: str = "models/sentiment", mode: str = "window") -> FinetunedAspects:
+    return FinetunedAspects(SentimentModel.load(Path(model), encoder), encoder, mode)
 
 
 @component("sentiment.transformers.v1")

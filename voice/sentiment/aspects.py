@@ -62,11 +62,29 @@ class WindowAspectSentiment:
                 else:
                     items.append((doc.text, m.start, m.end))
                 owners.append(m)
-        encoder = getattr(self.encoder, "uncached", self.encoder)  # windows are not worth caching
-        labels, scores = score_aspect(self.head, encoder, items, self.mode)
+        labels, scores = self._score([aspect_window(t, s, e, self.mode) for t, s, e in items])
         for m, label, score in zip(owners, labels, scores):
             m.polarity, m.polarity_score = label, float(score)
         return docs
+
+    def _score(self, windows: list[str]) -> tuple[list[str], np.ndarray]:
+        if not windows:
+            return [], np.zeros(0, dtype=np.float32)
+        encoder = getattr(self.encoder, "uncached", self.encoder)  # windows are not worth caching
+        labels, scores, _ = self.head.predict(encoder.encode(windows))
+        return labels, scores
+
+
+class FinetunedAspects(WindowAspectSentiment):
+    """The window around each mention read by the fine-tuned model (:mod:`.model`) from its
+    token features, all the batch's windows in one encoder pass."""
+
+    name = "sentiment.aspects.v3"
+
+    def _score(self, windows: list[str]) -> tuple[list[str], np.ndarray]:
+        encoder = getattr(self.encoder, "uncached", self.encoder)
+        labels, scores, _ = self.head.predict_texts(encoder, windows)
+        return labels, scores
 
 
 def aspect_window(text: str, start: int, end: int, mode: str = "clause", words: int = 6) -> str:

@@ -15,6 +15,8 @@ into "train" and "dev" the same way on every machine ("all" is the two together)
 - ``sfu_negation_es``: the SFU-Review-SP-NEG negation structures with their own polarity; fragments
   under 3 words dropped. Dev: sha1(text) mod 5 == 0.
 - ``airline_es``: Spanish tweets to airlines. Dev: sha1(text) mod 5 == 0.
+- ``service_es``, ``service_en``: the project's own synthetic customer-service sentences
+  (models/sentiment-data, Apache-2.0); all rows train (the held-out service set is separate).
 - ``amazon_alexa_en``: Amazon Echo reviews, 1-5 stars; exact duplicate texts kept once per split.
   Dev: sha1(text) mod 5 == 0, so copies of one text never straddle train and dev.
 
@@ -92,7 +94,15 @@ CORPORA: dict[str, dict] = {
         "en", "Vaibhavi282004/amazon-alexa-sentiment-analysis @0ca666b, data/amazon_alexa.tsv",
         NONE_STATED.format("Amazon Alexa reviews"), True, "document", HASH_DEV + "; duplicates kept once per split",
         "rating 1-2 -> negative, 3 -> neutral, 4-5 -> positive; empty texts and repeated texts left out"),
+    **{f"service_{lang}": _corpus(
+        lang, "this repository, models/sentiment-data/service_train.csv (synthetic, written for the purpose)",
+        "Apache-2.0 (the project's own)", True, "sentence",
+        "none: every row trains; the service domain is measured on benchmarks/data/service_sentences.csv, "
+        "written apart", "as written (kind: praise, praise_negation, complaint, question, ...)")
+       for lang in ("es", "en")},
 }
+#: the project's own synthetic service sentences (read from the repository, not the data folder)
+SERVICE_TRAIN = Path(__file__).resolve().parents[2] / "models" / "sentiment-data" / "service_train.csv"
 
 Row = tuple[str, str, str]  # cleaned text, label, level
 
@@ -184,7 +194,19 @@ def _table_reader(file: str, text: str, label: str, mapping: dict, level: str, m
     return read
 
 
+def _service(lang: str) -> Callable[[Path, str], Iterator[Row]]:
+    def read(data_dir: Path, split: str) -> Iterator[Row]:
+        if split == "dev":
+            return
+        for where, row in _table(SERVICE_TRAIN, ("text", "label", "lang"), delimiter=","):
+            if row["lang"] == lang:
+                yield _clean(row["text"]), _label(row["label"], SAME, SERVICE_TRAIN, where), "sentence"
+    return read
+
+
 READERS: dict[str, Callable[[Path, str], Iterable[Row]]] = {
+    "service_es": _service("es"),
+    "service_en": _service("en"),
     "twitter_airline": _twitter_airline,
     "tass2020_es": _tass,
     "opener_es": _opener("es"),

@@ -139,7 +139,7 @@ class SentimentHead:
         if not (folder / CONFIG).is_file() or not (folder / WEIGHTS).is_file():
             raise ConfigError(f"no sentiment model in {folder} (config.json and weights.npz are needed).",
                               fix="train one: voice train sentiment (python -m voice.sentiment.train --data "
-                                  "../shared/data --out models/sentiment), or point model= at its folder.")
+                                  "../shared/data --out models/sentiment-linear), or point model= at its folder.")
         config = json.loads((folder / CONFIG).read_text(encoding="utf-8"))
         require_encoder("sentiment", folder, config.get("encoder"), encoder,
                         "python -m voice.sentiment.train --data ../shared/data --encoder <name> --out <folder>.")
@@ -212,7 +212,7 @@ def model_card(config: dict[str, Any], notes: str = "") -> str:
         "## Retrain",
         "",
         "    voice train sentiment",
-        "    python -m voice.sentiment.train --data ../shared/data --out models/sentiment",
+        "    python -m voice.sentiment.train --data ../shared/data --out models/sentiment-linear",
         "",
     ]
     return "\n".join(lines)

