@@ -10,7 +10,7 @@ text, and, for the steps that read tokens (sentiment), each sentence's token fea
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -39,7 +39,6 @@ class Encoded:
     tokens: list[list[torch.Tensor]] | None = None
     sums: torch.Tensor | None = None
     lens: torch.Tensor | None = None
-    extras: dict = field(default_factory=dict)
 
 
 class UseEncoder:
