@@ -89,17 +89,18 @@ class UseEncoder:
         sums, lens, bos, eos, feats = self._token_pass(flat, keep=tokens)
         with torch.no_grad():
             pieces = normalise(self.output(sums, lens).cpu().numpy()) if flat else np.zeros((0, self.dim), np.float32)
-            group_sums = sums.new_zeros(len(groups), sums.shape[1])
-            group_lens = torch.ones(len(groups), dtype=lens.dtype, device=lens.device)
-            out, start = [], 0
-            for j, n in enumerate(sizes):
-                out.append(pieces[start:start + n])
-                if n:  # one BOS and one EOS for the group, as in the joined text
-                    end = start + n
-                    group_sums[j] = (sums[start:end].sum(0) - bos[start + 1:end].sum(0) - eos[start:end - 1].sum(0))
-                    group_lens[j] = lens[start:end].sum() - 2 * (n - 1)
-                start += n
-            pooled = normalise(self.output(group_sums, group_lens).cpu().numpy())
+            ends = np.cumsum(sizes)
+            out = [pieces[end - n:end] for n, end in zip(sizes, ends)]
+            if all(n == 1 for n in sizes):  # one piece per group: the pooled vector is the piece's
+                pooled = pieces.copy()
+            else:  # one BOS and one EOS per group, as in the joined text: drop the inner ones
+                owner = torch.as_tensor(np.repeat(np.arange(len(groups)), sizes), device=sums.device)
+                first = torch.as_tensor(np.isin(np.arange(len(flat)), ends - np.asarray(sizes)), device=sums.device)
+                last = torch.as_tensor(np.isin(np.arange(len(flat)), ends - 1), device=sums.device)
+                inner = sums - bos * (~first)[:, None] - eos * (~last)[:, None]
+                group_sums = sums.new_zeros(len(groups), sums.shape[1]).index_add_(0, owner, inner)
+                group_lens = lens.new_zeros(len(groups)).index_add_(0, owner, lens - (~first).long() - (~last).long())
+                pooled = normalise(self.output(group_sums, group_lens).cpu().numpy())
         pooled[[j for j, n in enumerate(sizes) if not n]] = 0.0
         result = Encoded(out, pooled)
         if tokens:

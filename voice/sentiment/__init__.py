@@ -13,6 +13,7 @@ Components (registered on import):
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,9 @@ import numpy as np
 import torch
 
 from ..pipeline.doc import LABELS, Doc
-from ..sentences.content import content_mask
 from ..pipeline.embed import embed, embed_tokens
 from ..pipeline.registry import component
+from ..sentences.content import content_mask
 from .aspects import AspectSentiment, FinetunedAspects, WindowAspectSentiment, score_aspect
 from .head import SentimentHead, scores_from_probs
 from .model import SentimentModel
@@ -116,12 +117,19 @@ class FinetunedSentiment:
         return docs
 
 
+@lru_cache(maxsize=4)
+def _load_finetuned(model: str, encoder_name: str | None) -> SentimentModel:
+    """One load per folder and encoder: the sentiment and aspects steps share the model (read-only)."""
+    loaded = SentimentModel.load(Path(model), encoder_name)
+    loaded.card["path"] = model
+    return loaded
+
+
 @component("sentiment.finetuned.v1")
 def make_finetuned_sentiment(encoder: Any, model: str = "models/sentiment",
                              skip_non_content: bool = True) -> FinetunedSentiment:
-    loaded = SentimentModel.load(Path(model), encoder)
-    loaded.card["path"] = str(model)
-    return FinetunedSentiment(loaded, encoder, skip_non_content)
+    return FinetunedSentiment(_load_finetuned(str(model), getattr(encoder, "name", encoder)), encoder,
+                              skip_non_content)
 
 
 @component("sentiment.head.v1")
@@ -141,7 +149,7 @@ def make_window_aspects(encoder: Any, model: str = "models/sentiment-linear", mo
 
 @component("sentiment.aspects.v3")
 def make_finetuned_aspects(encoder: Any, model: str = "models/sentiment", mode: str = "window") -> FinetunedAspects:
-    return FinetunedAspects(SentimentModel.load(Path(model), encoder), encoder, mode)
+    return FinetunedAspects(_load_finetuned(str(model), getattr(encoder, "name", encoder)), encoder, mode)
 
 
 @component("sentiment.transformers.v1")

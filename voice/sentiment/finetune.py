@@ -149,9 +149,6 @@ def finetune(data_dir: Path | str | None, out: Path | str | None = None, *, corp
     """Train, measure on the dev splits, and (``out``) save. Returns (model, dev metrics)."""
     say = print if verbose else (lambda *a, **k: None)
     t0 = time.perf_counter()
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
     enc = load_encoder(encoder)
     dev_device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     examples: list[Example] = []
