@@ -4,7 +4,9 @@ Dev sets (voice.sentiment.corpora; never trained on): twitter_airline held-out 2
 TASS 2020 dev (es), OpeNER es/en dev, airline_es and COAH (sha1 1/5 of their train files;
 COAH titles and title+review apart), SFU reviews (binary: scored on its two classes),
 Amazon Alexa (en), and benchmarks/data/service_sentences.csv (synthetic, written for the
-purpose, accuracy). SemEval-2014 restaurants aspects on the held-out 20% of sentences.
+purpose, accuracy). SemEval-2014 restaurants aspects on the held-out 20% of sentences, and apart
+the aspects of its sentences that hold both a positive and a negative one; each scored on the
+whole sentence, six words each side ("window") and the part on its side of a "but" ("contrast").
 
 Systems, all measured in the same run:
 - the shipped fine-tuned model (models/sentiment) read as ``voice analyze`` reads a text
@@ -46,6 +48,8 @@ from voice.sentiment.data import load_semeval_aspects  # noqa: E402
 from voice.sentiment.finetune import macro_f1  # noqa: E402
 
 SERVICE = ROOT / "benchmarks" / "data" / "service_sentences.csv"
+ASPECTS = "SemEval-2014 restaurants aspects (en)"
+MIXED = "SemEval-2014 aspects in mixed sentences (en)"
 SETS = [("twitter_airline", "en", None), ("tass2020_es", "es", None), ("opener_es", "es", None),
         ("opener_en", "en", None), ("airline_es", "es", None), ("coah_es", "es", "sentence"),
         ("coah_es", "es", "document"), ("sfu_reviews_es", "es", None), ("amazon_alexa_en", "en", None)]
@@ -166,16 +170,19 @@ def main() -> None:
 
     # aspects: SemEval-2014 restaurants, held-out sentences
     asp = load_semeval_aspects(a.data, "test")
-    ys = [x.polarity for x in asp]
-    for mode in ("sentence", "window"):
-        windows = [aspect_window(x.text, x.start, x.end, mode) for x in asp]
-        for label, model in models.items():
-            add(f"{label}, aspect scored on {mode}", "SemEval-2014 restaurants aspects (en)", ys,
-                model.predict_texts(enc, windows)[0])
-        add(f"today's head, aspect scored on {mode}", "SemEval-2014 restaurants aspects (en)", ys,
-            head.predict(enc.encode(windows))[0])
+    opinions = defaultdict(set)  # a sentence that praises one aspect and blames another
+    for x in asp:
+        opinions[x.text].add(x.polarity)
+    mixed = [x for x in asp if {"positive", "negative"} <= opinions[x.text]]
+    for name, items in ((ASPECTS, asp), (MIXED, mixed)):
+        ys = [x.polarity for x in items]
+        for mode in ("sentence", "window", "contrast"):
+            windows = [aspect_window(x.text, x.start, x.end, mode) for x in items]
+            for label, model in models.items():
+                add(f"{label}, aspect scored on {mode}", name, ys, model.predict_texts(enc, windows)[0])
+            add(f"today's head, aspect scored on {mode}", name, ys, head.predict(enc.encode(windows))[0])
 
-    sets = [e[0] for e in evals] + ["SemEval-2014 restaurants aspects (en)"]
+    sets = [e[0] for e in evals] + [ASPECTS, MIXED]
     lines = [f"Command: `.venv/bin/python benchmarks/quality_sentiment.py{' --compare ' + ' '.join(map(str, a.compare)) if a.compare else ''}`; "
              f"date {dt.date.today()}; machine {platform.machine()}, {os.cpu_count()} cores, CPU only; encoder {enc.name}; "
              f"{time.perf_counter() - t0:.0f} s.", "",

@@ -28,6 +28,20 @@ def test_aspect_window_modes():
     assert aspect_window(text, start, start + 7, "clause") == "the service was slow."
     assert aspect_window(text, start, start + 7, "sentence") == text
     assert aspect_window(text, start, start + 7, "window", words=2) == "but the service was slow."
+    assert aspect_window(text, start, start + 7, "contrast") == "the service was slow."
+    food = text.index("food")
+    assert aspect_window(text, food, food + 4, "contrast") == "The food was great,"
+
+
+def test_contrast_window_stops_where_the_sentence_turns_and_not_at_commas():
+    es = "La lavadora EcoWash, que compré en mayo, funciona de maravilla, aunque el envío tardó dos semanas"
+    start = es.index("EcoWash")
+    assert aspect_window(es, start, start + 7, "contrast") == "La lavadora EcoWash, que compré en mayo, funciona de maravilla,"
+    envio = es.index("envío")
+    assert aspect_window(es, envio, envio + 5, "contrast") == "el envío tardó dos semanas"
+    # "but" inside a word ("butter", "buttons") is no turn
+    en = "The buttons on the Barista feel cheap"
+    assert aspect_window(en, en.index("Barista"), en.index("Barista") + 7, "contrast") == en
 
 
 def test_window_aspects_tell_apart_two_products_in_one_sentence():

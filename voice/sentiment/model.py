@@ -40,7 +40,7 @@ KEPT = "## Known failure modes and notes\n"
 
 
 class SentimentNet(nn.Module):
-    def __init__(self, dim: int = 192, layers: int = 2, heads: int = 4, max_tokens: int = 128,
+    def __init__(self, dim: int = 128, layers: int = 2, heads: int = 4, max_tokens: int = 128,
                  dropout: float = 0.1):
         super().__init__()
         self.max_tokens = max_tokens
@@ -59,25 +59,44 @@ class SentimentNet(nn.Module):
                 ) -> torch.Tensor:
         """feats (B, T <= max_tokens, 1280) padded with zeros, mask (B, T) True on tokens, sums (B, 1280)
         and lens (B,) over each text's *whole* token list (it may be longer than T) -> logits (B, 3)."""
+        return self.read(self.down(feats), mask, sums, lens)
+
+    def read(self, h: torch.Tensor, mask: torch.Tensor, sums: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
+        """``forward`` after the down-projection: h (B, T, dim) padded with zeros."""
         whole = self.output(sums, lens)
-        h = self.down(feats) + self.pos[:feats.shape[1]]
+        h = h + self.pos[:h.shape[1]]
         h = self.norm(self.order(h, src_key_padding_mask=~mask))
         weights = self.attend(h).squeeze(-1).masked_fill(~mask, float("-inf")).softmax(-1)
         ordered = (weights.unsqueeze(-1) * h).sum(1)
         return self.classify(self.drop(torch.cat([whole, ordered], dim=1)))
 
 
+def cut(tokens: Sequence[torch.Tensor], max_tokens: int) -> list[torch.Tensor]:
+    """Each token matrix cut to ``max_tokens`` (the first max-1 tokens and the EOS)."""
+    return [t if len(t) <= max_tokens else torch.cat([t[:max_tokens - 1], t[-1:]]) for t in tokens]
+
+
 def pad(tokens: Sequence[torch.Tensor], max_tokens: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Token feature matrices -> (B, T, 1280) zero-padded and a (B, T) mask; each cut to ``max_tokens``
-    (the first max-1 tokens and the EOS)."""
-    cut = [t if len(t) <= max_tokens else torch.cat([t[:max_tokens - 1], t[-1:]]) for t in tokens]
-    width = max(len(t) for t in cut)
-    feats = torch.zeros(len(cut), width, FEAT_DIM, dtype=torch.float32)
-    mask = torch.zeros(len(cut), width, dtype=torch.bool)
-    for i, t in enumerate(cut):
-        feats[i, :len(t)] = t.float()
-        mask[i, :len(t)] = True
+    """Token feature matrices -> (B, T, 1280) zero-padded and a (B, T) mask; each cut to ``max_tokens``."""
+    rows = cut(tokens, max_tokens)
+    lengths = torch.tensor([len(t) for t in rows])
+    mask = torch.arange(int(lengths.max()))[None, :] < lengths[:, None]
+    feats = torch.zeros(*mask.shape, FEAT_DIM, dtype=torch.float32)
+    feats[mask] = torch.cat(rows).float()  # row-major: each row's tokens in order
     return feats, mask
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, slack: float = 1.25) -> list[list[int]]:
+    """Indices sorted by length, cut into batches of at most ``batch_size`` whose longest row is at most
+    ``slack`` times its shortest: the transformer then spends little on padding (a batch of 3-token and
+    120-token sentences costs as much as all at 120)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    for i in order:
+        if not batches or len(batches[-1]) >= batch_size or lengths[i] > slack * max(lengths[batches[-1][0]], 8):
+            batches.append([])
+        batches[-1].append(i)
+    return batches
 
 
 class SentimentModel:
@@ -98,14 +117,16 @@ class SentimentModel:
                        batch_size: int = 128) -> np.ndarray:
         """Calibrated probabilities (n, 3) from each text's token features and whole-text sums/lengths."""
         out = np.zeros((len(tokens), len(LABELS)), dtype=np.float32)
-        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))  # similar lengths pad less
         device = next(self.net.parameters()).device
         with torch.no_grad():
-            for start in range(0, len(order), batch_size):
-                idx = order[start:start + batch_size]
-                feats, mask = pad([tokens[i] for i in idx], self.net.max_tokens)
-                logits = self.net(feats.to(device), mask.to(device), sums[idx].to(device).float(),
-                                  lens[idx].to(device))
+            for idx in length_batches([min(len(t), self.net.max_tokens) for t in tokens], batch_size):
+                rows = cut([tokens[i] for i in idx], self.net.max_tokens)
+                lengths = torch.tensor([len(t) for t in rows])
+                mask = (torch.arange(int(lengths.max()))[None, :] < lengths[:, None]).to(device)
+                flat = self.net.down(torch.cat(rows).to(device).float())  # projected before padding: less work
+                h = flat.new_zeros(*mask.shape, flat.shape[1])
+                h[mask] = flat
+                logits = self.net.read(h, mask, sums[idx].to(device).float(), lens[idx].to(device))
                 out[idx] = torch.softmax(logits / self.temperature, -1).cpu().numpy()
         return out
 
