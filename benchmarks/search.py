@@ -87,7 +87,7 @@ def build(store, n: int, rng: random.Random) -> dict:
     extra = sorted({s for d in (GREET, SIGN) for ss in d.values() for s in ss})
     extra_vectors = enc.encode(extra)
     encode_s = time.perf_counter() - t
-    name, pooled_name = enc.name, f"{enc.name}+pooled"
+    name, pooled_name = enc.name, f"{enc.name}+pooled.v2"
     db = store.db
     emb: dict[tuple[str, str], bytes] = {}
     for g, vs in zip(groups, pieces):

@@ -15,6 +15,12 @@ AWKWARD = {
     "clear": "Quiero comprar el purificador AirPure 500, ¿cuánto cuesta y tenéis stock en Madrid?",
     "two topics": ("La cafetera CafeMatic Barista que compré en julio pierde agua y deja un charco cada día. "
                    "Aparte, quiero comprar el purificador AirPure 500, ¿tenéis alguna oferta?"),
+    # a CFPB narrative: redactions everywhere, a polite sign-off that once made it "praise"
+    "redacted": ("On XX/XX/2019 XXXX XXXX called me about a debt I do not owe to XXXX XXXX XXXX. "
+                 "They said my account XXXX was sent to collections and my credit report shows it. "
+                 "I disputed it with XXXX twice and nothing was fixed.\n\nThank you and best regards"),
+    "tweet": "@united @AmericanAir my bag is lost again and nobody answers #fail",
+    "only greetings": "Hola Ana,\n\nUn saludo,\nJavier Morales",
 }
 
 
@@ -83,3 +89,32 @@ def test_each_sentence_keeps_its_intents_and_each_product_its_own(analysed):
     # the wish to buy is the purifier's, not the leaking coffee machine's: that one is only named
     assert "purchase_interest" not in by_product["cafematic-barista"].evidence[0].get("signals", {})
     assert by_product["cafematic-barista"].score <= 0.2
+
+
+def test_redactions_handles_and_sign_offs_are_not_analysed(analysed):
+    v, _, items, _ = analysed
+    db = v.store.db
+    for key in ("redacted", "tweet"):
+        iid = items[key].id
+        phrases = [r[0] for r in db.execute("select phrase from keyphrases where interaction_id = ?", [iid])]
+        assert phrases and not any("xx" in p or "@" in p or "united" in p or "americanair" in p for p in phrases), phrases
+        # what is stored and shown is the text as written; offsets point into it
+        text = db.execute("select analysed_text from analyses where interaction_id = ?", [iid]).fetchone()[0]
+        assert text == items[key].text
+    kinds = {r[0]: r[1] for r in db.execute("select text, kind from sentences where interaction_id = ?",
+                                             [items["redacted"].id])}
+    assert kinds["Thank you and best regards"] == "signoff"
+    assert all(k is None for t, k in kinds.items() if t != "Thank you and best regards")
+    intents = [r[0] for r in db.execute("select intent from intents where interaction_id = ?", [items["redacted"].id])]
+    assert "praise" not in intents and "complaint" in intents, intents
+
+
+def test_a_message_of_only_greetings_and_a_signature_says_nothing(analysed):
+    v, _, items, _ = analysed
+    iid = items["only greetings"].id
+    db = v.store.db
+    kinds = [r[0] for r in db.execute("select kind from sentences where interaction_id = ? order by idx", [iid])]
+    assert kinds and all(kinds), kinds
+    assert db.execute("select sentiment from analyses where interaction_id = ?", [iid]).fetchone()[0] == "neutral"
+    assert [r[0] for r in db.execute("select intent from intents where interaction_id = ?", [iid])] == ["other"]
+    assert db.execute("select count(*) from keyphrases where interaction_id = ?", [iid]).fetchone()[0] == 0

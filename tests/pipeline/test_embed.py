@@ -73,3 +73,23 @@ def test_token_pass_fills_vectors_and_gives_tokens_per_sentence(use):
     assert np.allclose(docs[0].sentences[2].embedding, use.encode(["Quiero otra."])[0], atol=1e-5)
     assert np.allclose(docs[1].embedding, use.encode(["Sin frases"])[0], atol=1e-5)
     assert docs[0].embedding is not None and docs[0].sentences[1].embedding is None
+
+
+def test_the_doc_vector_is_pooled_from_its_content_sentences(use):
+    from voice.pipeline.embed import embed_tokens
+
+    greeting, complaint, signoff = "Hola Ana,", "La lavadora llegó rota y nadie me llama.", "Un saludo, Javier"
+    alone = use.encode_pooled([[complaint]])[1][0]
+    for fill in (embed, embed_tokens):
+        d = doc(0, [greeting, complaint, signoff])
+        d.sentences[0].kind, d.sentences[2].kind = "greeting", "signoff"
+        out = fill([d], use)
+        assert np.allclose(d.embedding, alone, atol=1e-5)  # the greeting and the signature do not move it
+        assert all(s.embedding is not None for s in d.sentences)  # each sentence still has its own vector
+        if fill is embed_tokens:
+            assert out[0][0] is None and out[0][2] is None and out[0][1] is not None
+    # a doc with nothing but such sentences still gets a vector (from them)
+    d = doc(1, [greeting, signoff])
+    d.sentences[0].kind, d.sentences[1].kind = "greeting", "signoff"
+    embed([d], use)
+    assert d.embedding is not None and np.linalg.norm(d.embedding) > 0.9

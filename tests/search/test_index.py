@@ -12,7 +12,7 @@ def test_index_reads_stored_pooled_vectors(corpus):
     vector[0] = 1.0
     text = corpus.db.execute("select analysed_text from analyses where interaction_id = 'E1'").fetchone()[0]
     corpus.db.execute("insert into embeddings values (?, ?, ?, ?)",
-                      [text_hash(text), f"{enc.name}+pooled", enc.dim, vector.tobytes()])
+                      [text_hash(text), f"{enc.name}+pooled.v2", enc.dim, vector.tobytes()])
     index = VectorIndex(corpus, enc)
     assert index.refresh() == 8 and len(index) == 8
     assert np.array_equal(index.matrix[index.ids.index("E1")], vector)

@@ -20,6 +20,16 @@ def test_offsets_slice_back_to_each_sentence(method):
     assert all(text[s.start:s.end] == s.text for s in got) and [s.idx for s in got] == [0, 1, 2, 3, 4]
 
 
+def test_sentences_without_content_are_marked_with_why():
+    text = "Buenos días,\n\nEl técnico no vino y nadie me avisó.\n\nPedido 4589-221\n\nUn saludo,\n\nJavier Morales"
+    got = split(Doc("x", "email", text, lang="es"))
+    assert [(s.text, s.kind) for s in got] == [("Buenos días,", "greeting"),
+                                               ("El técnico no vino y nadie me avisó.", None),
+                                               ("Pedido 4589-221", "reference"), ("Un saludo,", "signoff"),
+                                               ("Javier Morales", "signature")]
+    assert all(s.kind is None for s in split(Doc("y", "email", text, lang="es"), mark_non_content=False))
+
+
 def test_call_turns_are_split_on_their_own_and_keep_their_turn():
     text = "Sí, claro\n\nEl pedido no llegó. Nadie vino"
     doc = Doc("c", "call", text, turns=[(1, 0, 9), (3, 11, len(text))], lang="es")

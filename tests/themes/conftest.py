@@ -21,13 +21,16 @@ BILLING = [("es", "Me habéis cobrado dos veces en la tarjeta de crédito."),
 
 
 def add_sentences(store, iid: str, sentences, *, ts: str = "2026-10-01T10:00:00", customer: str = "C001",
-                  sentiment: str = "negative", score: float = -0.5, channel: str = "email", direction="inbound"):
+                  sentiment: str = "negative", score: float = -0.5, channel: str = "email", direction="inbound",
+                  kinds=None):
     """An analysed interaction with its sentences, as the pipeline writes them (no models)."""
     add_analysed(store, iid, ts, " ".join(t for _, t in sentences), customer=customer, sentiment=sentiment,
                  score=score, channel=channel, direction=direction)
+    kinds = kinds or [None] * len(sentences)
     store.db.conn.executemany(
-        "insert into sentences (interaction_id, idx, text, lang, sentiment, sentiment_score) values (?, ?, ?, ?, ?, ?)",
-        [(iid, i, text, lang, sentiment, score) for i, (lang, text) in enumerate(sentences)])
+        "insert into sentences (interaction_id, idx, text, lang, sentiment, sentiment_score, kind)"
+        " values (?, ?, ?, ?, ?, ?, ?)",
+        [(iid, i, text, lang, sentiment, score, kind) for i, ((lang, text), kind) in enumerate(zip(sentences, kinds))])
 
 
 @pytest.fixture

@@ -35,6 +35,19 @@ def test_es_and_en_about_two_topics_make_two_themes(two_topics):
     assert words & {"express", "envío", "delivery", "pedido", "order"}
 
 
+def test_sentences_the_analysis_found_no_content_in_get_no_theme(two_topics):
+    # a signature and a contact line long enough to pass the word count: the analysis marked them
+    add_sentences(two_topics, "sig", [("es", "Mi pedido con envío express no ha llegado todavía."),
+                                      ("es", "Javier Morales Cuesta, Jefe de Compras de Hostelería Norte"),
+                                      ("es", "Mi teléfono es el 612 345 678 para lo que necesitéis")],
+                  kinds=[None, "signature", "contact"])
+    report = discover(two_topics)
+    assert report.eligible == 13
+    rows = two_topics.db.execute("select sentence_idx, theme_id, similarity from theme_assignments "
+                                 "where interaction_id = 'sig' order by sentence_idx").fetchall()
+    assert rows[0][1] is not None and [tuple(r[1:]) for r in rows[1:]] == [(None, None), (None, None)]
+
+
 def test_rerun_with_nothing_new_changes_nothing(two_topics):
     discover(two_topics)
     before = two_topics.db.execute("select * from themes order by id").fetchall()

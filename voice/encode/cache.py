@@ -20,6 +20,11 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+#: the model name of a doc's pooled vector in the cache, keyed by the doc's text as written. v2: pooled
+#: from its content sentences only, with the noise blanked (clean.noise.v1); v1's vectors are not reused.
+POOLED = "+pooled.v2"
+
+
 class CachedEncoder:
     """Wraps an encoder; looks each text up before encoding, writes the misses."""
 
@@ -28,7 +33,7 @@ class CachedEncoder:
         self.store = store
         self.name = encoder.name
         self.dim = encoder.dim
-        self.pooled_name = f"{encoder.name}+pooled"
+        self.pooled_name = f"{encoder.name}{POOLED}"
         self.hits = 0
         self.misses = 0
         if callable(getattr(encoder, "encode_pooled", None)):
@@ -65,7 +70,7 @@ class CachedEncoder:
     def _encode_pooled(self, groups: Sequence[Sequence[str]], texts: Sequence[str]
                        ) -> tuple[list[np.ndarray], np.ndarray]:
         """``encode_pooled`` through the cache: pieces under the encoder's name,
-        each group's pooled vector under ``<name>+pooled`` keyed by ``texts`` (the
+        each group's pooled vector under ``<name>+pooled.v2`` keyed by ``texts`` (the
         whole text the pieces come from). A group is encoded again only if its
         pooled vector or one of its pieces is missing."""
         piece_hashes = [[text_hash(p) for p in g] for g in groups]

@@ -56,7 +56,10 @@ class SentenceIntentComponent(IntentComponent):
     escrito dos correos y nada" came out "other"); a sentence that states one
     clearly now counts. Reuses the sentence vectors the sentiment step computed.
     Each such sentence keeps its own intents (``Sentence.intents``), so a
-    product mention can be read with what its sentence asks."""
+    product mention can be read with what its sentence asks. Sentences that
+    carry no content (``Sentence.kind``: "Thank you and best regards", "Hola
+    Ana,", a signature) are not read: a sign-off made a complaint "praise";
+    and a doc made only of them is "other"."""
 
     name = "intent.fewshot.v2"
     MIN_WORDS = 3
@@ -65,8 +68,12 @@ class SentenceIntentComponent(IntentComponent):
         embed([d for d in docs if d.text and d.text.strip()], self.encoder)  # docs and sentences, one call
         super().__call__(docs)  # doc-level intents and the empty-text case
         units = [(d, s) for d in docs if d.text and d.text.strip()
-                 for s in d.sentences if len(s.text.split()) >= self.MIN_WORDS]
+                 for s in d.sentences if s.kind is None and len(s.text.split()) >= self.MIN_WORDS]
         todo = [d for d in docs if d.text and d.text.strip()]
+        # a doc whose sentences only greet, thank, sign off or give a reference decides nothing
+        for d in [d for d in todo if d.sentences and all(s.kind is not None for s in d.sentences)]:
+            d.intents = [(OTHER, 1.0)]
+        todo = [d for d in todo if not (d.sentences and all(s.kind is not None for s in d.sentences))]
         if not todo:
             return docs
         best = self.head.predict_proba(np.stack([np.asarray(d.embedding, dtype=np.float32) for d in todo]))

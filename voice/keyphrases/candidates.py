@@ -121,8 +121,8 @@ def _add(cands: dict[str, Candidate], text: str, tokens, max_words: int, lemmati
     if n_words > max_words:
         return
     key = _key(tokens, lemmatize)
-    if len(key) < 2 or key in SALUTATIONS:
-        return
+    if len(key) < 2 or key in SALUTATIONS or not any(c.isalpha() for c in key):
+        return  # too short, a greeting, or a number/code with no word in it ("2019", "$1,200.00")
     surface = text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
     cand = cands.get(key)
     if cand is None:

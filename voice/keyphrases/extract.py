@@ -27,6 +27,7 @@ import numpy as np
 from ..encode import MemoryCache, load_encoder
 from ..pipeline.doc import Doc
 from ..pipeline.embed import embed
+from ..sentences.content import content_text
 from ..pipeline.registry import component
 from ..spacy_models import has_tagger, load_spacy
 from .candidates import Candidate, ngram_candidates, tagged_candidates
@@ -72,7 +73,7 @@ class KeyphraseExtractor:
             nlp = self._nlp(lang)
             tagged = has_tagger(nlp)
             lemmatize = _lazy_lemmatizer(nlp)
-            texts = (docs[i].text[: self.max_chars] for i in idxs)
+            texts = (content_text(docs[i])[: self.max_chars] for i in idxs)  # no greetings, sign-offs, signatures
             skip = ["lemmatizer"] if lemmatize else []
             for i, sdoc in zip(idxs, nlp.pipe(texts, batch_size=self.batch_size, disable=skip)):
                 if tagged:

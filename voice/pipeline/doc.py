@@ -29,6 +29,9 @@ class Sentence:
     sentiment_score: float | None = None  # -1 .. 1
     embedding: np.ndarray | None = None
     intents: list[tuple[str, float]] = field(default_factory=list)  # over the threshold, best first
+    # why it carries no content ("greeting", "signoff", "signature", "contact", "reference", "answer",
+    # "empty"), or None: such sentences get no sentiment, intent or theme and feed no keyphrase
+    kind: str | None = None
 
 
 @dataclass

@@ -84,6 +84,7 @@ def _import_builtin() -> None:
 
 
 BUILTIN_MODULES = (
+    "voice.clean",
     "voice.language",
     "voice.sentences",
     "voice.sentiment",

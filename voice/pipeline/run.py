@@ -20,6 +20,7 @@ from typing import Any
 from .._clock import utc_now
 from ..store import Store
 from .doc import Doc
+from .embed import written
 from .pipeline import Pipeline
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -127,12 +128,12 @@ def _write(store: Store, docs: list[Doc], run_id: int, label: str) -> None:
             "insert or replace into analyses (interaction_id, run_id, pipeline, lang, lang_confidence, sentiment,"
             " sentiment_score, analysed_text, analysed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.interaction_id, run_id, label, d.lang, d.lang_confidence, d.sentiment, d.sentiment_score,
-              d.text, stamp) for d in docs])
+              written(d), stamp) for d in docs])
         c.executemany(
             'insert into sentences (interaction_id, idx, turn_idx, start, "end", text, lang, sentiment,'
-            " sentiment_score, intents) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sentiment_score, intents, kind) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.interaction_id, s.idx, s.turn_idx, s.start, s.end, s.text, s.lang, s.sentiment, s.sentiment_score,
-              json.dumps(s.intents) if s.intents else None) for d in docs for s in d.sentences])
+              json.dumps(s.intents) if s.intents else None, s.kind) for d in docs for s in d.sentences])
         c.executemany(
             "insert or replace into intents (interaction_id, intent, confidence, model) values (?, ?, ?, ?)",
             [(d.interaction_id, intent, conf, d.extra.get("intent_model", label)) for d in docs

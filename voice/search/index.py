@@ -1,7 +1,7 @@
 """The interactions' vectors in one float32 matrix, kept per process.
 
 Each interaction's vector is the analysis's pooled document vector
-(``<encoder>+pooled`` keyed by the hash of ``analyses.analysed_text``). An
+(``<encoder>+pooled.v2`` keyed by the hash of ``analyses.analysed_text``). An
 interaction without one (not analysed yet, or analysed by an encoder that does
 not pool) is encoded through :class:`~voice.encode.CachedEncoder`, in batches,
 from its analysed text or else its subject and text, so the vector is stored
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..encode import CachedEncoder, Encoder
-from ..encode.cache import text_hash
+from ..encode.cache import POOLED, text_hash
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -48,7 +48,7 @@ class VectorIndex:
         self.store = store
         self.encoder = encoder
         self.batch_size = batch_size
-        self.pooled_name = f"{encoder.name}+pooled"
+        self.pooled_name = f"{encoder.name}{POOLED}"
         self.rowids = np.zeros(0, dtype=np.int64)
         self.ids: list[str] = []
         self.matrix = np.zeros((0, encoder.dim), dtype=np.float32)

@@ -6,6 +6,10 @@ text. Offsets are into ``Doc.text``. Lines are split too: customers write lists
 and one-line paragraphs without full stops. Runs the parser-free sentence
 boundaries where the model has them, else the parser, else a rule-based
 sentencizer (blank pipeline, with a warning, when a language's model is missing).
+
+Each sentence that carries no content (a greeting, sign-off, signature, contact line, bare
+reference or call answer: :func:`.content.non_content`) gets its reason in ``Sentence.kind``;
+the steps after it leave such sentences out (no sentiment, intent, theme or keyphrase).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ..errors import ConfigError
 from ..pipeline.doc import Doc, Sentence
 from ..pipeline.registry import component
 from ..spacy_models import load_spacy
+from .content import mark_non_content
 
 _LINE_BREAKS = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")  # paragraphs and list items
 MAX_CHARS = 20_000  # a longer unit is cut into pieces of at most this size, at a sentence end where one is
@@ -96,11 +101,12 @@ def _bounds(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 class SentenceSplitter:
-    def __init__(self, method: str = "rules", batch_size: int = 64):
+    def __init__(self, method: str = "rules", batch_size: int = 64, mark_non_content: bool = True):
         if method not in METHODS:
             raise ConfigError(f"unknown sentence method {method!r}.", fix=f"use one of {', '.join(METHODS)}.")
         self.method = method
         self.batch_size = batch_size
+        self.mark_non_content = mark_non_content
 
     def __call__(self, docs: list[Doc]) -> list[Doc]:
         # Every unit (doc text, or each customer turn) -> pieces, grouped by language.
@@ -125,9 +131,11 @@ class SentenceSplitter:
             for i, s in enumerate(sentences):
                 s.idx = i
             doc.sentences = sentences
+        if self.mark_non_content:
+            mark_non_content(docs)
         return docs
 
 
 @component("sentences.spacy.v1")
-def make_sentences(method: str = "rules", batch_size: int = 64) -> SentenceSplitter:
-    return SentenceSplitter(method, batch_size)
+def make_sentences(method: str = "rules", batch_size: int = 64, mark_non_content: bool = True) -> SentenceSplitter:
+    return SentenceSplitter(method, batch_size, mark_non_content)

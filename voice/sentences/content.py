@@ -214,4 +214,29 @@ def content_mask(texts: Sequence[str], langs: Sequence[str | None] | None = None
     return [non_content(t, lang) for t, lang in zip(texts, langs, strict=True)]
 
 
-__all__ = ["content_mask", "non_content"]
+__all__ = ["content_mask", "content_text", "mark_non_content", "non_content"]
+
+
+MARKED = "non_content_marked"  # Doc.extra flag: its sentences' kind has been decided
+
+
+def mark_non_content(docs: Sequence) -> None:
+    """Set ``Sentence.kind`` on every sentence of the docs (None for content), once per doc."""
+    for doc in docs:
+        if doc.extra.get(MARKED):
+            continue
+        for s in doc.sentences:
+            s.kind = non_content(s.text, s.lang or doc.lang)
+        doc.extra[MARKED] = True
+
+
+def content_text(doc) -> str:
+    """The doc's text with its non-content sentences blanked (same length, so offsets hold); the text
+    itself when its sentences are not marked or all carry content."""
+    if not doc.extra.get(MARKED) or all(s.kind is None for s in doc.sentences):
+        return doc.text
+    chars = list(doc.text)
+    for s in doc.sentences:
+        if s.kind is not None:
+            chars[s.start:s.end] = " " * (s.end - s.start)
+    return "".join(chars)

