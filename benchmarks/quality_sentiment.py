@@ -38,6 +38,7 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from voice.clean import NoiseCleaner, mask_noise  # noqa: E402
 from voice.encode import load_encoder  # noqa: E402
 from voice.pipeline.doc import Doc  # noqa: E402
 from voice.sentences import SentenceSplitter  # noqa: E402
@@ -68,6 +69,7 @@ def load_set(data, name, level, split):
 def as_analyze(model, enc, texts, lang):
     """Labels as `voice analyze` gives them: sentences, content filter, weighted evaluative sentences."""
     docs = [Doc(str(i), "survey", t, lang=lang) for i, t in enumerate(texts)]
+    NoiseCleaner()(docs)
     SentenceSplitter()(docs)
     for d in docs:
         for s in d.sentences:
@@ -141,7 +143,7 @@ def main() -> None:
         for label, model in models.items():
             pred = as_analyze(model, enc, texts, lang)
             add(f"{label}, as analyze reads it", name, y, pred)
-            add(f"{label}, whole text", name, y, model.predict_texts(enc, texts)[0])
+            add(f"{label}, whole text", name, y, model.predict_texts(enc, [mask_noise(t) for t in texts])[0])
             if source is None:
                 service_pred.setdefault(f"{label}, as analyze reads it", []).extend(pred)
         X = enc.encode(texts)

@@ -23,6 +23,7 @@ def _kept(text: str) -> str:
     # links and addresses
     ("see https://t.co/abc123?x=1 or www.example.com/help", "see or"),
     ("escribidme a ana.ruiz@correo.es por favor", "escribidme a por favor"),
+    ("late &amp; rude crew", "late rude crew"),
 ])
 def test_noise_is_blanked(text, expected):
     masked = mask_noise(text)

@@ -23,6 +23,11 @@ CASES = [
     ("Atentamente, Javier Morales", "signoff"), ("Gracias por su atención", "signoff"),
     ("Thanks for your help", "signoff"), ("Muchas gracias por su ayuda, un saludo.", "signoff"),
     ("Saludos, Ana", "signoff"), ("Best regards,", "signoff"),
+    # the closing lines of complaint letters (CFPB narratives), names blanked by the cleaner
+    ("Thank you for your assistance in this matter.", "signoff"), ("Thanking you in advance.", "signoff"),
+    ("Thank you in advance for any help you can give me.", "signoff"), ("I thank you for your assistance.", "signoff"),
+    ("Thank you so much for looking into this for me, it is appreciated.", "signoff"),
+    ("Thank you for your kind considerations.", "signoff"), ("Thank you for your assistance and        .", "signoff"),
     # signatures: a name alone, or with a role, phone or e-mail
     ("Javier Morales", "signature"), ("Ana Ruiz – Dpto. Compras", "signature"),
     ("Javier Morales 612 345 678", "signature"), ("María de la Fuente", "signature"),
@@ -46,7 +51,8 @@ CASES = [
     ("Hola, llevo tres semanas esperando el reembolso.", None),
     ("Thanks so much, the installer was brilliant", None), ("Gracias por nada.", None),
     ("Gracias por la rapidez", None), ("Thanks for fixing it so quickly", None),
-    ("Thanks, that worked", None), ("No me han dado ni un número de incidencia", None),
+    ("Thanks, that worked", None), ("Thank you for nothing, my car is still broken.", None),
+    ("I thank you for fixing the billing error so quickly", None), ("No me han dado ni un número de incidencia", None),
     ("El pedido 4589 llegó roto", None), ("My order 55621 never arrived", None),
     ("Espero su respuesta cuanto antes, llevo un mes así", None),
     ("Adjunto fotos del producto roto", None), ("Buenos días, el técnico no vino", None),

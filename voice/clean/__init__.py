@@ -4,7 +4,7 @@ The step ``clean.noise.v1`` runs first. It replaces, in each Doc's text, every c
 
 - **redaction tokens**: ``XXXX``, ``XX/XX/XXXX`` (the CFPB's), ``[REDACTED]``, ``[NAME]``, ``***``, ``███``;
 - **@handles** (``@united``, ``@Iberia``): who a tweet is addressed to, not what it says;
-- **URLs** and **e-mail addresses**;
+- **URLs**, **e-mail addresses** and HTML entities left escaped by exports (``&amp;``);
 - the ``#`` of a hashtag (``#fail`` is read as the word ``fail``), and the braces of a redacted
   amount (``{$120.00}`` is read as ``$120.00``)
 
@@ -39,6 +39,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(p)) for
     ("redaction", r"(?i)[\[<{(](?:redacted|removed|name|address|phone|email|account(?:\s+number)?|number|date"
                   r"|dato\s+(?:eliminado|oculto)|nombre|direcci[oó]n|tel[eé]fono|correo|censurado)[\]>})]"),
     ("redaction", r"\*{3,}|#{3,}|█+|▇+"),
+    ("entity", r"&(?:amp|lt|gt|quot|apos|nbsp|#\d{2,5});"),  # HTML left escaped by exports ("&amp;" read "amp")
     ("hashtag", r"(?<![\w&#])(?P<mark>#)(?=[^\W\d_])"),
     ("amount", r"(?P<mark>\{)\$?[\d.,]+(?P<mark2>\})"),
 ))

@@ -48,12 +48,22 @@ _EXTRA_CLOSING = (r"cordialmente|sin\s+(?:mas|otro\s+particular)|saludos\s+cordi
                   r"|hasta\s+(?:luego|pronto|otra)|(?:que\s+tengas?\s+(?:un\s+)?)?buen\s+(?:dia|fin\s+de\s+semana)"
                   r"|have\s+a\s+(?:nice|good|great|lovely)\s+(?:day|weekend|one)")
 _MORE_THANKS = (r"thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|thanks\s+a\s+(?:lot|million|bunch)"
+                r"|(?:i|we)\s+(?:thank|appreciate)\s+you|thanking\s+you|thank\s+you\s+kindly"
                 r"|muchisimas\s+gracias|gracias\s+mil|(?:se\s+|te\s+|os\s+)?lo\s+agradezco|thx|ty")
 # Thanks for nothing in particular: what a letter thanks for by habit, not what was done well.
 _FORMULA_OBJECT = (r"(?:\s+(?:de\s+antemano|por\s+adelantado|in\s+advance|again|de\s+nuevo|otra\s+vez))?"
-                   r"(?:\s+(?:for|por)\s+(?:(?:your|su|tu|vuestra|la|all\s+your)\s+)?(?:time|help|attention|atencion"
+                   r"(?:\s+(?:for|por)\s+(?:(?:your|su|tu|vuestra|la|all\s+your|any|all\s+the)\s+)?"
+                   r"(?:(?:kind|prompt|time\s+and)\s+)?(?:time|help|attention|atencion"
                    r"|ayuda|tiempo|comprension|understanding|patience|paciencia|colaboracion|cooperation"
-                   r"|consideration|assistance))?(?:\s+(?:de\s+antemano|in\s+advance))?")
+                   r"|considerations?|assistance)"
+                   # "… any help you can give me", "… in this matter"
+                   r"(?:\s+(?:you\s+(?:can|could|may)\s+(?:give|provide|offer)(?:\s+(?:me|us))?"
+                   r"|(?:in|on|with)\s+this(?:\s+matter)?|en\s+este\s+asunto))?"
+                   # "… for looking into this (matter) (for me)", "por revisarlo"
+                   r"|\s+for\s+(?:looking\s+into|reviewing|reading|considering)\s+(?:this|my\s+(?:complaint|request|case))"
+                   r"(?:\s+matter)?(?:\s+for\s+me)?|\s+por\s+(?:revisarlo|leerme|su\s+tiempo))?"
+                   r"(?:\s+(?:de\s+antemano|in\s+advance))?"
+                   r"(?:\s*,?\s*(?:it\s+is\s+|it's\s+)?(?:much\s+|greatly\s+|truly\s+)?appreciated)?")
 # Waiting for the reply ("Quedo a la espera de sus noticias", "Looking forward to hearing from you").
 _REPLY = r"(?:su|tu|vuestra|sus|tus)\s+(?:respuesta|noticias|contestacion)"
 _AWAIT = (rf"(?:(?:quedo|quedamos|me\s+quedo|estoy|estamos)\s+)?(?:a|en)\s+(?:la\s+)?espera\s+de\s+{_REPLY}"
@@ -124,7 +134,8 @@ _RULES = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
     # "Buenos días,", "Hola Ana:", "Estimado/a Sr. García:", "Dear Sir or Madam,", "Hello again"
     ("greeting", rf"^{_P}(?:(?:{_GREET})(?![\w']){_P})+(?:(?:{_ADDRESSEE})(?![\w']){_P})*(?:{_NAME}{_P})?$"),
     # "Un saludo.", "Muchas gracias de antemano", "Many thanks and kind regards, Peter", "Quedo a la espera…"
-    ("signoff", rf"^{_P}{_SIGNOFF_PART}(?:{_P}(?:(?:and|y)\s+)?{_SIGNOFF_PART})*(?:\s*[,–—-]\s*{_NAME})?{_P}$"),
+    ("signoff", rf"^{_P}{_SIGNOFF_PART}(?:{_P}(?:(?:and|y)\s+)?{_SIGNOFF_PART})*(?:\s*[,–—-]\s*{_NAME})?"
+                rf"(?:\s+(?:and|y))?{_P}$"),
     # "Javier Morales", "Ana Ruiz – Dpto. Compras", "Javier Morales, Jefe de Compras"
     ("signature", rf"^{_P}{_NAME}(?:\s*[,–—|-]\s*(?P<role>(?-i:[A-Z])[\w.&'’ ,-]{{0,50}}?)"
                   rf"|\s*\((?P<role2>[^)]{{1,40}})\))?{_P}$"),

@@ -6,7 +6,9 @@ One command reproduces the shipped model (fixed seeds)::
     voice train sentiment --data ../shared/data --with-nc  # adds the CC BY-NC-SA / research sets
 
 Steps: read the corpora's train splits (:mod:`.corpora`) and the user's CSV (text,label[,lang]);
-encode every text once with the frozen USE token layers, keeping its token features (fp16,
+blank each text's noise as analysis does (``clean.noise.v1``: @handles, URLs, redactions — else the
+model learns that a tweet to an airline's handle is a complaint); encode every text once with the
+frozen USE token layers, keeping its token features (fp16,
 the first ``max_tokens``) and whole-text sums; train the net (AdamW, cosine schedule) on
 batches sampled so that each language weighs the same and each source within a language
 weighs by the square root of its size (small sets are not drowned, nor repeated to excess);
@@ -31,6 +33,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from ..clean import mask_noise
 from ..encode import load_encoder
 from ..errors import InputError
 from ..pipeline.doc import LABELS
@@ -162,7 +165,7 @@ def finetune(data_dir: Path | str | None, out: Path | str | None = None, *, corp
     train = [i for i, e in enumerate(examples) if not _calibration(e.text)]
     say(f"{len(examples)} rows ({len(train)} train, {len(calib)} calibration) from "
         f"{', '.join(f'{k} {v}' for k, v in Counter(e.source for e in examples).items())}", flush=True)
-    feats = Features(enc, [e.text for e in examples], max_tokens)
+    feats = Features(enc, [mask_noise(e.text) for e in examples], max_tokens)  # as analysis reads them
     say(f"encoded in {time.perf_counter() - t0:.0f} s", flush=True)
     y = torch.tensor([LABELS.index(e.label) for e in examples])
     net_config = {"dim": dim, "layers": layers, "heads": 4, "max_tokens": max_tokens}
@@ -235,7 +238,7 @@ def evaluate(model: SentimentModel, encoder: Any, data_dir: Path | str, names: S
         rows = load_corpus(name, data_dir, "dev")
         if not rows:  # the service sentences: all train; measured on the held-out set in benchmarks/
             continue
-        labels, _, _ = model.predict_texts(encoder, [e.text for e in rows])
+        labels, _, _ = model.predict_texts(encoder, [mask_noise(e.text) for e in rows])
         results[name] = macro_f1([e.label for e in rows], labels)
         say(f"  {name}: {results[name]}", flush=True)
     return results
