@@ -63,7 +63,7 @@ CASES = [
     ("10/10", None), ("5", None), ("Me llamaron 3 veces", None), ("Llámame ya, estoy harto: 612 345 678", None),
     ("Calle Mayor 12, el repartidor no encontró el portal", None),
     # more shapes
-    ("Sin más, un saludo", "signoff"), ("Ticket #5567", "reference"),
+    ("Vale, gracias.", "answer"), ("No, that's it.", "answer"), ("Okay, thanks.", "answer"), ("Sin más, un saludo", "signoff"), ("Ticket #5567", "reference"),
     ("Avda. de la Constitución 5, 2º izda, 41001 Sevilla", "contact"),
     ("Cinco Estrellas", None), ("Gracias Ana", None), ("Muchas gracias por todo", None),
 ]

@@ -192,7 +192,8 @@ def _without_contacts(plain: str) -> tuple[str, int]:
 _ANSWER = re.compile(
     r"(?:(?:si|no|vale|ok|okay|exacto|exactamente|correcto|claro|bien|ya|vale vale|de acuerdo|eso es|aja|mhm|"
     r"yes|yeah|yep|nope|right|sure|fine|correct|exactly|alright|all right|got it|i see)"
-    r"(?:[\s,.;:!¡?¿]+(?:es correcto|eso es|that's right|that is right|))*[\s,.;:!¡?¿]*)+", re.I)
+    r"(?:[\s,.;:!¡?¿]+(?:es correcto|eso es|that's right|that is right|eso es todo|nada mas|that's it|that's all"
+    r"|gracias|muchas gracias|thanks|thank you|))*[\s,.;:!¡?¿]*)+", re.I)
 
 
 def non_content(text: str, lang: str | None = None) -> str | None:
