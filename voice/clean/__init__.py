@@ -35,7 +35,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(p)) for
     ("handle", r"(?<![\w@.])@[A-Za-z0-9_]{1,30}(?![\w@])"),
     # CFPB-style: XX/XX/XXXX, XX/XX/2019, 03/XX/2019 (a redacted date), before the X runs
     ("redaction", r"\b(?=[\d/]*X)(?:X{2}|\d{1,2})/(?:X{2}|\d{1,2})/(?:X{2,4}|\d{2,4})\b"),
-    ("redaction", r"\bX{2,}(?:[ \t\-/.]+X{2,})*\b|\bx{4,}\b"),
+    # a run of 2+ capital X that is not part of a capitalised word ("TAXX", "XXL"), glued or not ("toXXXX")
+    ("redaction", r"(?<![A-Z])X{2,}(?:[ \t\-/.]+X{2,})*(?![A-Z])|\bx{4,}\b"),
     ("redaction", r"(?i)[\[<{(](?:redacted|removed|name|address|phone|email|account(?:\s+number)?|number|date"
                   r"|dato\s+(?:eliminado|oculto)|nombre|direcci[oó]n|tel[eé]fono|correo|censurado)[\]>})]"),
     ("redaction", r"\*{3,}|#{3,}|█+|▇+"),
