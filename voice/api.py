@@ -27,6 +27,7 @@ from .store import Store
 
 if TYPE_CHECKING:
     from .encode import Encoder
+    from .intent.fit import TaxonomyFit
     from .pipeline import AnalyzeReport, Pipeline
     from .pipeline.doc import Doc
     from .scoring import ScoreReport, ScoreSettings
@@ -221,6 +222,13 @@ class Voice:
 
         return analyze(self.store, self.pipeline(pipeline, encoder=encoder), all=all, batch_size=batch_size,
                        progress=progress, limit=limit)
+
+    def taxonomy_fit(self, min_interactions: int = 50) -> "TaxonomyFit":
+        """Whether the intents the analysis stored fit these interactions, with the figures that say
+        why not (most negative ones only "other", one intent on most of them…): :mod:`voice.intent.fit`."""
+        from .intent.fit import taxonomy_fit
+
+        return taxonomy_fit(self.store, min_interactions)
 
     def read_texts(self, texts: Sequence[str], *, channel: str = "survey",
                    pipeline: "str | Path | Pipeline | None" = None) -> list["Doc"]:

@@ -207,6 +207,10 @@ def analyze(db: DbOption = Path("voice.db"),
         steps = ", ".join(f"{k} {t:.1f}s" for k, t in (report.step_seconds or {}).items())
         typer.echo(f"analyze: {report.analysed} analysed, {report.skipped} with nothing of the customer's "
                    f"(outbound or empty), {report.seconds:.1f} s ({report.rate:.0f}/s)" + (f"; {steps}" if steps else ""))
+    if report.analysed:
+        fit = v.taxonomy_fit()
+        if fit.fits is False:  # said even with --quiet: every intent-based figure is misleading until it is fixed
+            typer.echo(f"warning: {fit.summary()}", err=True)
     if score:
         scored = v.score()
         if not quiet:

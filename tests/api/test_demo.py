@@ -98,6 +98,12 @@ def test_the_analysis_tells_the_stories(demo):
         "-": 30, "en": 72, "es": 120}
 
 
+def test_the_default_taxonomy_fits_the_demo_shop(demo):
+    _, v = demo
+    fit = v.taxonomy_fit()
+    assert fit.fits is True, fit.problems
+
+
 def test_customer_intelligence_tells_the_stories(demo):
     result, v = demo
     assert result.scores.as_of.startswith("2026-11-19")  # the newest example interaction: the same every year
