@@ -194,3 +194,43 @@ def test_sentence_level_intents_find_what_a_long_message_dilutes():
     assert "refund_return" in per["Quiero que me devolváis el dinero ya."]
     assert per["Exacto."] == set() and per["Javier Morales."] == set()
     assert all("other" not in found for found in per.values())
+
+
+def test_the_other_cut_off_lets_a_right_but_unsure_best_intent_through():
+    from voice.intent.classifier import calibrate_other
+
+    rng = np.random.default_rng(0)
+    # 40 intents: the right one is ranked first at about 0.3, the others near 0.05 (as on BANKING77)
+    n, k = 400, 40
+    Y = np.zeros((n, k), dtype=np.int8)
+    Y[np.arange(n), np.arange(n) % k] = 1
+    P = rng.uniform(0.0, 0.1, (n, k))
+    P[np.arange(n), np.arange(n) % k] = rng.uniform(0.2, 0.45, n)
+    cut, tradeoff = calibrate_other(P, Y, threshold=0.5)
+    assert cut < 0.25 and tradeoff["cv_accuracy_at_0.5"] == 0.0
+    assert tradeoff["cv_accuracy_at_other_threshold"] >= 0.95
+    # with out-of-scope rows (no intent, best near 0.1) the cut-off sits between them and the right ones
+    Y2 = np.vstack([Y, np.zeros((100, k), dtype=np.int8)])
+    P2 = np.vstack([P, rng.uniform(0.0, 0.15, (100, k))])
+    cut2, tradeoff2 = calibrate_other(P2, Y2, threshold=0.5)
+    assert 0.15 <= cut2 <= 0.2 and tradeoff2["cv_out_of_scope_recall_at_other_threshold"] == 1.0
+
+
+def test_the_head_keeps_its_other_cut_off_and_older_models_use_their_threshold(encoder, tmp_path):
+    texts = ["La lavadora llegó rota", "Quiero devolver la freidora", "El pedido no llega",
+             "The dishwasher arrived broken", "I want to return the fryer", "My order has not arrived"] * 4
+    labels = ["complaint", "refund", "order", "complaint", "refund", "order"] * 4
+    head = IntentClassifier(cv=2).fit(encoder.encode(texts), labels)
+    assert 0.05 <= head.other_threshold_ <= 0.5
+    head.save(tmp_path / "m")
+    assert IntentClassifier.load(tmp_path / "m", encoder).other_threshold_ == head.other_threshold_
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    del config["other_threshold"]
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    old = IntentClassifier.load(tmp_path / "m", encoder)
+    assert old.other_threshold_ == old.threshold == 0.5
+    row = np.array([0.3, 0.1, 0.05])
+    old.classes_ = ["a", "b", "c"]
+    assert old.decide(row)[0][0] == "other"
+    old.other_threshold_ = 0.25
+    assert old.decide(row) == [("a", 0.3)]

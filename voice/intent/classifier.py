@@ -43,7 +43,10 @@ class IntentClassifier:
     ----------
     C: inverse L2 strength of each one-vs-rest logistic regression.
     class_weight: ``"balanced"`` (weigh an intent's few positives up against the many negatives) or None.
-    threshold: the confidence an intent needs to be reported.
+    threshold: the confidence an intent needs to be reported besides the best one (multi-label).
+    other_threshold: the confidence the *best* intent needs for the text not to be "other"; ``None``
+        (default): calibrated on the cross-validated scores (:func:`calibrate_other`) — with 77 intents
+        the best confidence of a rightly read text is often below 0.5 — else ``threshold``.
     cv: folds for the cross-validated calibration (fewer where an intent has fewer examples); 0 = none
         (confidences are then the raw one-vs-rest probabilities).
     encoder: the name of the encoder that made the embeddings (``Encoder.name``); checked on load.
@@ -51,10 +54,12 @@ class IntentClassifier:
     """
 
     def __init__(self, C: float = 10.0, class_weight: str | None = "balanced", threshold: float = 0.5,
-                 cv: int = 5, encoder: str | None = None, random_state: int = 0, max_iter: int = 300):
+                 cv: int = 5, encoder: str | None = None, random_state: int = 0, max_iter: int = 300,
+                 other_threshold: float | None = None):
         self.C = C
         self.class_weight = class_weight
         self.threshold = threshold
+        self.other_threshold = other_threshold
         self.cv = cv
         self.encoder = encoder
         self.random_state = random_state
@@ -79,12 +84,17 @@ class IntentClassifier:
         self.coef_, self.intercept_ = self._fit_ovr(X, Ymat)
         self.calibration_ = np.array([1.0, 0.0], dtype=np.float64)  # sigmoid(a * score + b)
         self.cv_scores_: dict[str, Any] = {}
+        self.other_threshold_ = self.threshold if self.other_threshold is None else self.other_threshold
         if self.cv and self.cv > 1:
             scores, folds = self._cross_val_scores(X, Ymat)
             if scores is not None:
                 self.calibration_ = _platt(scores.ravel(), Ymat[folds >= 0].ravel())
                 probs = _sigmoid(self.calibration_[0] * scores + self.calibration_[1])
-                self.cv_scores_ = _cv_report(probs, Ymat[folds >= 0], self.classes_, self.threshold)
+                if self.other_threshold is None:
+                    self.other_threshold_, tradeoff = calibrate_other(probs, Ymat[folds >= 0], self.threshold)
+                else:
+                    tradeoff = {}
+                self.cv_scores_ = {**_cv_report(probs, Ymat[folds >= 0], self.classes_, self.threshold), **tradeoff}
         self.dim_ = X.shape[1]
         self.n_train_ = len(X)
         return self
@@ -165,10 +175,15 @@ class IntentClassifier:
         return [self.decide(row, threshold) for row in self.predict_proba(X)]
 
     def decide(self, row: np.ndarray, threshold: float | None = None) -> list[tuple[str, float]]:
-        """One row of confidences -> the intents at or over the threshold, best first, or "other"."""
+        """One row of confidences -> the intents at or over the threshold, best first; the best one alone
+        when only it reaches the "other" cut-off (``other_threshold_``); else "other". A ``threshold``
+        given here sets both cut-offs."""
+        other = getattr(self, "other_threshold_", self.threshold) if threshold is None else threshold
         threshold = self.threshold if threshold is None else threshold
         order = np.argsort(-row, kind="stable")
         hits = [(self.classes_[k], round(float(row[k]), 4)) for k in order if row[k] >= threshold]
+        if not hits and row[order[0]] >= other:
+            hits = [(self.classes_[order[0]], round(float(row[order[0]]), 4))]
         return hits or [(OTHER, round(float(1.0 - row[order[0]]), 4))]
 
     # -- persistence ------------------------------------------------------------------------------------
@@ -183,6 +198,7 @@ class IntentClassifier:
             "dim": int(self.dim_),
             "intents": list(self.classes_),
             "threshold": float(self.threshold),
+            "other_threshold": float(getattr(self, "other_threshold_", self.threshold)),
             "params": {"C": self.C, "class_weight": self.class_weight, "cv": self.cv,
                        "random_state": self.random_state, "max_iter": self.max_iter},
             "calibration": {"a": float(self.calibration_[0]), "b": float(self.calibration_[1])},
@@ -222,6 +238,7 @@ class IntentClassifier:
                     threshold=config.get("threshold", 0.5), cv=params.get("cv", 5), encoder=config.get("encoder"),
                     random_state=params.get("random_state", 0), max_iter=params.get("max_iter", 300))
         model.classes_ = list(config["intents"])
+        model.other_threshold_ = float(config.get("other_threshold", model.threshold))  # older models: one cut-off
         model.coef_, model.intercept_ = coef.astype(np.float32), intercept.astype(np.float32)
         model.calibration_ = calibration.astype(np.float64)
         model.dim_ = int(config.get("dim", coef.shape[1]))
@@ -249,6 +266,42 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
     w2 = np.concatenate([t, 1 - t])
     model = LogisticRegression(C=1e6, max_iter=1000).fit(s2, y2, sample_weight=w2)
     return np.array([float(model.coef_[0, 0]), float(model.intercept_[0])])
+
+
+OTHER_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
+KEEP = 0.95  # with no out-of-scope examples: the cut-off keeps this share of the rightly ranked texts
+
+
+def calibrate_other(probs: np.ndarray, Ymat: np.ndarray, threshold: float) -> tuple[float, dict[str, Any]]:
+    """The "other" cut-off for the best intent, from cross-validated confidences, and the trade-off at it.
+
+    With out-of-scope examples (rows with no intent; 10 or more): the cut-off that maximises the mean of
+    in-scope accuracy (the best intent is right and passes) and out-of-scope recall (nothing passes). Without
+    them the trade-off cannot be seen, so the cut-off is the highest that keeps 95% of the texts whose best
+    intent is right. Never above ``threshold``: it only lets a right best intent through that the
+    multi-label cut-off would have turned into "other"."""
+    labelled = Ymat.any(1)
+    best = probs.max(1)
+    right = labelled & (Ymat[np.arange(len(Ymat)), probs.argmax(1)] == 1)
+    n_in, n_out = int(labelled.sum()), int((~labelled).sum())
+    acc = np.array([(right & (best >= t)).sum() / max(n_in, 1) for t in OTHER_GRID])
+    oos = np.array([((~labelled) & (best < t)).sum() / max(n_out, 1) for t in OTHER_GRID])
+    if n_out >= 10:
+        i = int(np.argmax((acc + oos) / 2 - 1e-6 * OTHER_GRID))  # ties: the lower cut-off
+        how = "balanced in-scope accuracy and out-of-scope recall"
+    else:
+        ok = np.where(acc >= KEEP * acc[0])[0]
+        i = int(ok.max()) if len(ok) else 0
+        how = f"keeps {KEEP:.0%} of the rightly ranked texts (no out-of-scope examples)"
+    t = float(min(OTHER_GRID[i], threshold))
+    at = lambda x: (float((right & (best >= x)).sum() / max(n_in, 1)),  # noqa: E731
+                    float(((~labelled) & (best < x)).sum() / max(n_out, 1)) if n_out else None)
+    (acc_t, oos_t), (acc_fix, oos_fix) = at(t), at(threshold)
+    return t, {"other_threshold": t, "other_threshold_rule": how,
+               "cv_accuracy_at_other_threshold": round(acc_t, 4),
+               "cv_out_of_scope_recall_at_other_threshold": None if oos_t is None else round(oos_t, 4),
+               f"cv_accuracy_at_{threshold}": round(acc_fix, 4),
+               f"cv_out_of_scope_recall_at_{threshold}": None if oos_fix is None else round(oos_fix, 4)}
 
 
 def _cv_report(probs: np.ndarray, Ymat: np.ndarray, classes: list[str], threshold: float) -> dict[str, Any]:
@@ -281,7 +334,8 @@ regression per intent with one shared Platt calibration fitted on cross-validate
 {config['date']} by `voice.intent.train`.
 
 Intents ({len(config['intents'])}): {', '.join(config['intents'])}. A text whose best confidence is below
-{config['threshold']} gets `other`.
+{config.get('other_threshold', config['threshold'])} gets `other` (the cut-off calibrated on cross-validated
+scores; see the metrics); besides the best one, every intent at or over {config['threshold']} is reported.
 
 ## Training data
 ```json
