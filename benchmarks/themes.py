@@ -7,9 +7,13 @@ analysed with the default pipeline (sentences, cached vectors), and
 theme of most of its sentences; none for an interaction whose sentences are
 all outliers) is compared with its Product and its Issue: adjusted mutual
 information (the no-theme interactions count as one cluster) and purity (over
-interactions with a theme). Baseline in the same run: KMeans on the same
+interactions with a theme). Baselines in the same run: KMeans on the same
 interaction vectors (mean of its eligible sentence vectors), k = number of
-Products.
+Products; and, towards interaction-level primary themes (issue #10), the same
+vectors joined with an LSA of the interactions' words (TF-IDF of their eligible
+sentences, 100 dimensions): KMeans with k = number of Products, and with k
+chosen by the data (the most stable k between 6 and 32: KMeans on two 80%
+samples agree best, adjusted Rand, 4 pairs each).
 
     .venv/bin/python benchmarks/themes.py [--n 1532] > benchmarks/themes_results.md
 """
@@ -42,6 +46,36 @@ def purity(pred: list, truth: list) -> float:
     for p, t in pairs:
         by.setdefault(p, Counter())[t] += 1
     return sum(c.most_common(1)[0][1] for c in by.values()) / len(pairs)
+
+
+def words_and_vectors(X: np.ndarray, texts: list[str], dims: int = 100) -> np.ndarray:
+    """Each row: its unit vector joined with the unit LSA of its words (TF-IDF, sublinear, words in 3+ texts
+    and at most half of them), the whole re-normalised."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    tf = TfidfVectorizer(min_df=3, max_df=0.5, sublinear_tf=True).fit_transform(texts)
+    lsa = normalize(TruncatedSVD(min(dims, tf.shape[1] - 1), random_state=0).fit_transform(tf))
+    return normalize(np.hstack([X, lsa]))
+
+
+def stable_k(F: np.ndarray, ks=range(6, 33, 2), pairs: int = 4, seed: int = 0) -> tuple[int, dict]:
+    """The k whose KMeans partitions agree best across pairs of 80% samples (adjusted Rand on all rows)."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(seed)
+    out = {}
+    for k in ks:
+        scores = []
+        for r in range(pairs):
+            a, b = (rng.choice(len(F), int(0.8 * len(F)), replace=False) for _ in range(2))
+            ka = KMeans(k, n_init=2, random_state=r).fit(F[a])
+            kb = KMeans(k, n_init=2, random_state=r + 100).fit(F[b])
+            scores.append(adjusted_rand_score(ka.predict(F), kb.predict(F)))
+        out[k] = float(np.mean(scores))
+    return max(out, key=out.get), out
 
 
 def main() -> None:
@@ -93,6 +127,15 @@ def main() -> None:
     t = time.perf_counter()
     km = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X).tolist()
     km_s = time.perf_counter() - t
+    texts: dict[str, list[str]] = {}
+    for (iid, _), text in zip(sents.keys, sents.texts):
+        texts.setdefault(iid, []).append(text)
+    F = words_and_vectors(X, [" ".join(texts[i]) for i in with_vec])
+    km_f = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(F).tolist()
+    t = time.perf_counter()
+    k_auto, stabilities = stable_k(F)
+    auto = KMeans(n_clusters=k_auto, n_init=10, random_state=0).fit_predict(F).tolist()
+    auto_s = time.perf_counter() - t
     ours = [dominant[i] or "none" for i in with_vec]
     bare = [dominant[i] for i in with_vec]
     themed = sum(d is not None for d in bare)
@@ -110,6 +153,14 @@ def main() -> None:
           f"{1 - themed / len(with_vec):.1%} | {rep.outlier_share:.1%} of {rep.eligible} | {discover_s:.1f} |")
     print(f"| KMeans k={k} on interaction vectors | {k} | {ami(products, km):.3f} | {purity(km, products):.3f} | "
           f"{ami(issues, km):.3f} | {purity(km, issues):.3f} | 0% | n/a | {km_s:.1f} |")
+    print(f"| KMeans k={k} on vectors + LSA of words | {k} | {ami(products, km_f):.3f} | {purity(km_f, products):.3f} | "
+          f"{ami(issues, km_f):.3f} | {purity(km_f, issues):.3f} | 0% | n/a | |")
+    largest = max(np.bincount(auto)) / len(auto)
+    print(f"| KMeans, k by stability ({k_auto}), on vectors + LSA | {k_auto} | {ami(products, auto):.3f} | "
+          f"{purity(auto, products):.3f} | {ami(issues, auto):.3f} | {purity(auto, issues):.3f} | 0% (largest "
+          f"{largest:.0%}) | n/a | {auto_s:.1f} |")
+    print("\nstability (adjusted Rand between KMeans on two 80% samples) by k: "
+          + ", ".join(f"{kk}: {s:.2f}" for kk, s in stabilities.items()))
     print("\nPurity counts only interactions with a theme (the \"none\" group is left out); AMI counts it as one "
           "cluster. Themes are found per sentence, so the dominant theme is a proxy for what a Product label says "
           "about the whole complaint.")
