@@ -9,11 +9,10 @@ all outliers) is compared with its Product and its Issue: adjusted mutual
 information (the no-theme interactions count as one cluster) and purity (over
 interactions with a theme). Baselines in the same run: KMeans on the same
 interaction vectors (mean of its eligible sentence vectors), k = number of
-Products; and, towards interaction-level primary themes (issue #10), the same
-vectors joined with an LSA of the interactions' words (TF-IDF of their eligible
-sentences, 100 dimensions): KMeans with k = number of Products, and with k
-chosen by the data (the most stable k between 6 and 32: KMeans on two 80%
-samples agree best, adjusted Rand, 4 pairs each).
+Products, on those vectors and on the features the theme groups use (the
+vectors joined with an LSA of the interactions' words). voice's theme groups
+(``voice.themes.find_groups``: one primary group per interaction, k chosen by
+the data) are scored the same way.
 
     .venv/bin/python benchmarks/themes.py [--n 1532] > benchmarks/themes_results.md
 """
@@ -48,36 +47,6 @@ def purity(pred: list, truth: list) -> float:
     return sum(c.most_common(1)[0][1] for c in by.values()) / len(pairs)
 
 
-def words_and_vectors(X: np.ndarray, texts: list[str], dims: int = 100) -> np.ndarray:
-    """Each row: its unit vector joined with the unit LSA of its words (TF-IDF, sublinear, words in 3+ texts
-    and at most half of them), the whole re-normalised."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
-
-    tf = TfidfVectorizer(min_df=3, max_df=0.5, sublinear_tf=True).fit_transform(texts)
-    lsa = normalize(TruncatedSVD(min(dims, tf.shape[1] - 1), random_state=0).fit_transform(tf))
-    return normalize(np.hstack([X, lsa]))
-
-
-def stable_k(F: np.ndarray, ks=range(6, 33, 2), pairs: int = 4, seed: int = 0) -> tuple[int, dict]:
-    """The k whose KMeans partitions agree best across pairs of 80% samples (adjusted Rand on all rows)."""
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import adjusted_rand_score
-
-    rng = np.random.default_rng(seed)
-    out = {}
-    for k in ks:
-        scores = []
-        for r in range(pairs):
-            a, b = (rng.choice(len(F), int(0.8 * len(F)), replace=False) for _ in range(2))
-            ka = KMeans(k, n_init=2, random_state=r).fit(F[a])
-            kb = KMeans(k, n_init=2, random_state=r + 100).fit(F[b])
-            scores.append(adjusted_rand_score(ka.predict(F), kb.predict(F)))
-        out[k] = float(np.mean(scores))
-    return max(out, key=out.get), out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1532)
@@ -89,7 +58,8 @@ def main() -> None:
 
     import voice
     from voice.records import Identity, Interaction
-    from voice.themes import discover, interaction_themes
+    from voice.themes import discover, find_groups, interaction_themes
+    from voice.themes.groups import features
     from voice.themes.corpus import encoder_for, inbound_sentences, load
 
     with DATA.open(newline="", encoding="utf-8") as f:
@@ -110,6 +80,10 @@ def main() -> None:
         t = time.perf_counter()
         rep = discover(v.store, **kw)
         discover_s = time.perf_counter() - t
+        t = time.perf_counter()
+        groups_report = find_groups(v.store)
+        groups_s = time.perf_counter() - t
+        group_of = dict(v.store.db.execute("select interaction_id, group_id from interaction_groups"))
         dominant = {iid: (interaction_themes(v.store, iid) or [None])[0] for iid in ids}
         enc = encoder_for(v.store, None)
         sents = load(v.store, enc, inbound_sentences(v.store))
@@ -130,12 +104,10 @@ def main() -> None:
     texts: dict[str, list[str]] = {}
     for (iid, _), text in zip(sents.keys, sents.texts):
         texts.setdefault(iid, []).append(text)
-    F = words_and_vectors(X, [" ".join(texts[i]) for i in with_vec])
+    F = features(X, [" ".join(texts[i]) for i in with_vec])
     km_f = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(F).tolist()
-    t = time.perf_counter()
-    k_auto, stabilities = stable_k(F)
-    auto = KMeans(n_clusters=k_auto, n_init=10, random_state=0).fit_predict(F).tolist()
-    auto_s = time.perf_counter() - t
+    auto = [group_of.get(i, "none") for i in with_vec]
+    sizes = Counter(auto)
     ours = [dominant[i] or "none" for i in with_vec]
     bare = [dominant[i] for i in with_vec]
     themed = sum(d is not None for d in bare)
@@ -155,12 +127,12 @@ def main() -> None:
           f"{ami(issues, km):.3f} | {purity(km, issues):.3f} | 0% | n/a | {km_s:.1f} |")
     print(f"| KMeans k={k} on vectors + LSA of words | {k} | {ami(products, km_f):.3f} | {purity(km_f, products):.3f} | "
           f"{ami(issues, km_f):.3f} | {purity(km_f, issues):.3f} | 0% | n/a | |")
-    largest = max(np.bincount(auto)) / len(auto)
-    print(f"| KMeans, k by stability ({k_auto}), on vectors + LSA | {k_auto} | {ami(products, auto):.3f} | "
-          f"{purity(auto, products):.3f} | {ami(issues, auto):.3f} | {purity(auto, issues):.3f} | 0% (largest "
-          f"{largest:.0%}) | n/a | {auto_s:.1f} |")
-    print("\nstability (adjusted Rand between KMeans on two 80% samples) by k: "
-          + ", ".join(f"{kk}: {s:.2f}" for kk, s in stabilities.items()))
+    print(f"| voice.themes.find_groups (primary group; k chosen by the data: {groups_report.groups}) | {groups_report.groups} | "
+          f"{ami(products, auto):.3f} | {purity(auto, products):.3f} | {ami(issues, auto):.3f} | "
+          f"{purity(auto, issues):.3f} | {sizes.get('none', 0) / len(auto):.0%} (largest group "
+          f"{max(n for g, n in sizes.items() if g != 'none') / len(auto):.0%}) | n/a | {groups_s:.1f} |")
+    print("\nstability of the groups (adjusted Rand between KMeans on two 80% samples) by k: "
+          + ", ".join(f"{kk}: {s:.2f}" for kk, s in groups_report.stability.items()))
     print("\nPurity counts only interactions with a theme (the \"none\" group is left out); AMI counts it as one "
           "cluster. Themes are found per sentence, so the dominant theme is a proxy for what a Product label says "
           "about the whole complaint.")

@@ -480,23 +480,32 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
 def themes_discover(db: DbOption = Path("voice.db"),
                     rebuild: Annotated[bool, typer.Option(help="Start over: retire every theme and cluster again.")] = False,
                     min_size: Annotated[int, typer.Option(help="Fewest sentences a new theme needs.")] = 5,
+                    groups: Annotated[bool, typer.Option(help="Also find theme groups: one primary group per "
+                                                              "interaction, over the themes.")] = True,
                     as_json: JsonOption = False) -> None:
-    """Group new sentences into themes: existing themes keep their ids, new topics are proposed."""
+    """Group new sentences into themes (existing themes keep their ids, new topics are proposed), then
+    group whole interactions into theme groups (the level above, found again on each run)."""
     from . import themes
 
     v = _open(db)
     try:
         r = themes.discover(v.store, rebuild=rebuild, min_size=min_size)
+        g = themes.find_groups(v.store) if groups else None
     except VoiceError as exc:
         raise _fail(exc) from exc
     if as_json:
-        _dump(r.__dict__)
+        _dump({**r.__dict__, "groups": g.__dict__ if g else None})
         return
     status = {t["id"]: t["status"] for t in themes.list_themes(v.store)}
     proposed = sum(status.get(t) == "proposed" for t in r.new_themes)
     typer.echo(f"themes: {r.new_sentences} new sentences, {r.assigned} joined a theme, {len(r.new_themes)} new themes"
                + (f" ({proposed} proposed: accept them in the taxonomy file)" if proposed else "")
                + f"; {r.outlier_share:.0%} of {r.eligible} sentences have no theme ({r.seconds:.1f} s)")
+    if g and g.groups:
+        typer.echo(f"groups: {g.groups} groups of {g.interactions} interactions (the number chosen by the data); "
+                   f"the largest holds {g.largest_share:.0%} ({g.seconds:.1f} s)")
+    elif g:
+        typer.echo(f"groups: none ({g.interactions} interactions: too few to tell topics apart)")
     typer.echo("  'voice themes list' shows them; 'voice themes export FILE' to rename, merge or split")
 
 
@@ -516,6 +525,15 @@ def themes_list(db: DbOption = Path("voice.db"),
         return
     if not rows:
         typer.echo("no themes yet: run 'voice themes discover'.")
+    group_rows = themes.list_groups(v.store)
+    if group_rows and not examples:
+        for grp in group_rows:
+            typer.echo(f"{grp['id']}  {grp['label'][:50]:<50} {grp['interactions']:>5} interactions (primary)")
+            for t in grp["themes"][:8]:
+                typer.echo(f"      {t['id']}  {(t['label'] or '')[:44]:<44} {t['size']:>5} sentences")
+            if len(grp["themes"]) > 8:
+                typer.echo(f"      … and {len(grp['themes']) - 8} more themes")
+        typer.echo("")
     for t in sorted(rows, key=lambda t: -(t["interactions"] or 0)):
         nps = f"NPS {t['mean_nps']:.1f}" if t.get("mean_nps") is not None else "NPS -"
         sentiment = f"{t['mean_sentiment']:+.2f}" if t.get("mean_sentiment") is not None else "-"

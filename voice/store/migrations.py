@@ -403,3 +403,25 @@ def m007_sentence_kind(db: sqlite_utils.Database) -> None:
     empty), or null: such sentences get no sentiment, intent or theme. Rows analysed before this
     version have null (themes then fall back to their own greeting rule)."""
     db.execute("alter table sentences add column kind text")
+
+
+@migrations
+def m008_theme_groups(db: sqlite_utils.Database) -> None:
+    """Theme groups: one primary group per interaction, found on whole interactions (voice.themes.groups),
+    the upper level over the sentence themes (themes.group_id)."""
+    db.execute("""
+        create table theme_groups (
+            id text primary key,       -- G01, G02, ... by size; replaced on each run
+            label text,                -- from the group's words
+            keywords text,             -- JSON [[word, weight, lang], ...]
+            size integer default 0,    -- interactions whose primary group it is
+            created_at text
+        )""")
+    db.execute("""
+        create table interaction_groups (
+            interaction_id text primary key references interactions(id),
+            group_id text references theme_groups(id),
+            similarity real            -- to the group's centre
+        )""")
+    db.execute("create index interaction_groups_group on interaction_groups(group_id)")
+    db.execute("alter table themes add column group_id text")

@@ -8,11 +8,13 @@ accept, split, pin) that is re-applied to every sentence already assigned.
     export_taxonomy(store, "themes.yaml")    # edit it
     apply_taxonomy(store, "themes.yaml")     # -> new taxonomy version
     list_themes(store); theme_examples(store, "T001"); interaction_themes(store, iid)
+    find_groups(store); list_groups(store)   # one primary group per interaction, over the themes
 """
 
 from .discover import ThemeReport, discover
+from .groups import GroupReport, find_groups, list_groups
 from .read import interaction_themes, list_themes, theme_examples
 from .taxonomy import apply_taxonomy, export_taxonomy
 
-__all__ = ["ThemeReport", "apply_taxonomy", "discover", "export_taxonomy", "interaction_themes", "list_themes",
+__all__ = ["GroupReport", "ThemeReport", "apply_taxonomy", "find_groups", "list_groups", "discover", "export_taxonomy", "interaction_themes", "list_themes",
            "theme_examples"]
