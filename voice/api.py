@@ -422,6 +422,7 @@ class DemoResult:
     themes: Any = None  # voice.themes.ThemeReport
     report: Path | None = None
     sentiment_checks: list[dict] = field(default_factory=list)
+    groups: Any = None  # voice.themes.GroupReport
 
 
 def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
@@ -440,13 +441,14 @@ def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
         analysis = v.analyze()
         scores = v.score(as_of="latest")  # the examples' own "today": the demo reads the same every year
         from .report import write_report
-        from .themes import discover
+        from .themes import discover, find_groups
 
         found = discover(v.store)
+        groups = find_groups(v.store)
         report = write_report(v.store, Path(db).parent / "report.html", title="Luna Hogar — customer voice")
         checks = sentiment_checks(v, examples / "sentiment_checks.csv")
         return DemoResult(customers, ingest, v.status(), analysis, v.analysis_summary(), scores, found, report,
-                          checks)
+                          checks, groups)
 
 
 def sentiment_checks(v: Voice, path: Path) -> list[dict]:

@@ -696,6 +696,13 @@ def demo(db: DbOption = Path("demo/voice.db"),
     typer.echo("")
     typer.echo(f"themes        {len(t.new_themes)} themes in {t.eligible} sentences ({t.outlier_share:.0%} without one); "
                "'voice themes list' shows them")
+    g = result.groups
+    if g and g.groups:
+        from .themes import list_groups
+
+        with _open(db) as v:
+            labels = ", ".join(f"{x['label']} ({x['interactions']})" for x in list_groups(v.store)[:4])
+        typer.echo(f"              in {g.groups} groups, one per interaction (the largest {g.largest_share:.0%}): {labels}…")
     typer.echo("")
     typer.echo(f"The report is {result.report}: open it in a browser (file://{result.report.resolve()}).")
     typer.echo(f"The web app: .venv/bin/voice serve --db {db}   then open http://127.0.0.1:8765")

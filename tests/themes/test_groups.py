@@ -37,6 +37,7 @@ def test_each_interaction_gets_one_primary_group_and_groups_follow_topics(store)
     discover(store)
     report = find_groups(store, k=3)
     assert report.interactions == n and report.groups == 3
+    assert report.words is False  # es and en: the vectors alone, else the words would split the languages
     rows = dict(store.db.execute("select interaction_id, group_id from interaction_groups"))
     assert len(rows) == n
     by_topic = {topic: {g for iid, g in rows.items() if iid.startswith(topic)} for topic in ("delivery", "washer", "billing")}
@@ -78,3 +79,24 @@ def test_features_join_vectors_and_words():
     # the word part puts the two topics apart although the vectors (one-hot here) do not
     sim = F @ F.T
     assert sim[0, 1] > sim[0, 5] and sim[4, 6] > sim[4, 2]
+
+
+def test_words_join_the_vectors_where_one_language_holds_the_data(store):
+    n = 0
+    for topic, base in (("delivery", DELIVERY), ("washer", WASHER), ("billing", BILLING)):
+        for _ in range(4):
+            for lang, text in base + EXTRA[topic]:
+                if lang == "en":
+                    add_sentences(store, f"{topic}{n}", [(lang, text)])
+                    n += 1
+    discover(store)
+    report = find_groups(store, k=3)
+    assert report.words is True and report.groups == 3
+    rows = dict(store.db.execute("select interaction_id, group_id from interaction_groups"))
+    from collections import Counter
+
+    majority = {t: Counter(g for iid, g in rows.items() if iid.startswith(t)).most_common(1)[0]
+                for t in ("delivery", "washer", "billing")}
+    sizes = Counter(next(t for t in majority if iid.startswith(t)) for iid in rows)
+    assert len({g for g, _ in majority.values()}) == 3  # each topic has its own group
+    assert all(count >= 0.75 * sizes[t] for t, (_, count) in majority.items())
