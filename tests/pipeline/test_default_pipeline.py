@@ -118,3 +118,19 @@ def test_a_message_of_only_greetings_and_a_signature_says_nothing(analysed):
     assert db.execute("select sentiment from analyses where interaction_id = ?", [iid]).fetchone()[0] == "neutral"
     assert [r[0] for r in db.execute("select intent from intents where interaction_id = ?", [iid])] == ["other"]
     assert db.execute("select count(*) from keyphrases where interaction_id = ?", [iid]).fetchone()[0] == 0
+
+
+def test_the_runner_up_intents_are_kept_with_their_confidence(analysed):
+    import json
+
+    v, _, items, _ = analysed
+    for key in ("clear", "tweet", "redacted"):
+        iid = items[key].id
+        raw = v.store.db.execute("select intent_candidates from analyses where interaction_id = ?", [iid]).fetchone()[0]
+        cands = json.loads(raw)
+        assert len(cands) == 3 and [c for _, c in cands] == sorted((c for _, c in cands), reverse=True)
+        chosen = [r[0] for r in v.store.db.execute("select intent from intents where interaction_id = ?", [iid])]
+        assert chosen == ["other"] or cands[0][0] in chosen  # the best candidate is the answer unless "other"
+    # a message of only greetings decides nothing: no candidates either
+    iid = items["only greetings"].id
+    assert v.store.db.execute("select intent_candidates from analyses where interaction_id = ?", [iid]).fetchone()[0] is None

@@ -23,6 +23,7 @@ __all__ = ["OTHER", "FewExamplesWarning", "IntentClassifier", "IntentComponent",
            "train_intents"]
 
 DEFAULT_MODEL = "models/intents/default"
+CANDIDATES = 3  # runner-up intents kept with their confidence (Doc.intent_candidates)
 
 
 class IntentComponent:
@@ -85,7 +86,10 @@ class SentenceIntentComponent(IntentComponent):
                 best[row_of[id(d)]] = np.maximum(best[row_of[id(d)]], p)
                 s.intents = [(k, c) for k, c in self.head.decide(p, threshold) if k != OTHER]
         for d in todo:
-            d.intents = self.head.decide(best[row_of[id(d)]], self.threshold)
+            row = best[row_of[id(d)]]
+            d.intents = self.head.decide(row, self.threshold)
+            d.intent_candidates = [(self.head.classes_[k], round(float(row[k]), 4))
+                                   for k in np.argsort(-row, kind="stable")[:CANDIDATES]]
         return docs
 
 

@@ -61,6 +61,9 @@ class Doc:
     sentiment: Polarity | None = None
     sentiment_score: float | None = None
     intents: list[tuple[str, float]] = field(default_factory=list)  # (intent, confidence), best first
+    # the best three intents with their confidence whether or not they passed: what an analyst checks when
+    # the answer is "other" or looks wrong (the runner-up is often right on large taxonomies)
+    intent_candidates: list[tuple[str, float]] = field(default_factory=list)
     keyphrases: list[tuple[str, str, float]] = field(default_factory=list)  # (lemma phrase, surface, score)
     mentions: list[Mention] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -126,9 +126,9 @@ def _write(store: Store, docs: list[Doc], run_id: int, label: str) -> None:
             c.execute(f"delete from {table} where interaction_id in ({marks})", ids)
         c.executemany(
             "insert or replace into analyses (interaction_id, run_id, pipeline, lang, lang_confidence, sentiment,"
-            " sentiment_score, analysed_text, analysed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sentiment_score, analysed_text, analysed_at, intent_candidates) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.interaction_id, run_id, label, d.lang, d.lang_confidence, d.sentiment, d.sentiment_score,
-              written(d), stamp) for d in docs])
+              written(d), stamp, json.dumps(d.intent_candidates) if d.intent_candidates else None) for d in docs])
         c.executemany(
             'insert into sentences (interaction_id, idx, turn_idx, start, "end", text, lang, sentiment,'
             " sentiment_score, intents, kind) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

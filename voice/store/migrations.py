@@ -425,3 +425,10 @@ def m008_theme_groups(db: sqlite_utils.Database) -> None:
         )""")
     db.execute("create index interaction_groups_group on interaction_groups(group_id)")
     db.execute("alter table themes add column group_id text")
+
+
+@migrations
+def m009_intent_candidates(db: sqlite_utils.Database) -> None:
+    """The best three intents of each analysed interaction with their confidence, passed or not
+    (JSON [[intent, confidence], ...]): the runner-up when the answer is "other" or looks wrong."""
+    db.execute("alter table analyses add column intent_candidates text")
