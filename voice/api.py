@@ -223,6 +223,15 @@ class Voice:
         return analyze(self.store, self.pipeline(pipeline, encoder=encoder), all=all, batch_size=batch_size,
                        progress=progress, limit=limit)
 
+    def correct(self, interaction_id: str, field: str, value: "str | Sequence[str]", *, sentence: int | None = None,
+                by: str | None = None, note: str | None = None):
+        """An analyst's correction of an interaction's (or one sentence's) sentiment, intents or theme:
+        stored with who and when, applied at once, and again after any new analysis (:mod:`voice.learn`).
+        Run ``score()`` afterwards for the customer's scores to follow."""
+        from .learn import correct
+
+        return correct(self.store, interaction_id, field, value, sentence=sentence, by=by, note=note)
+
     def taxonomy_fit(self, min_interactions: int = 50) -> "TaxonomyFit":
         """Whether the intents the analysis stored fit these interactions, with the figures that say
         why not (most negative ones only "other", one intent on most of them…): :mod:`voice.intent.fit`."""

@@ -25,6 +25,9 @@ train_app = typer.Typer(help="Train the models voice ships (or your own).", no_a
 app.add_typer(train_app, name="train")
 export_app = typer.Typer(help="Lists for other tools: campaign segments.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+label_app = typer.Typer(help="Correct the analysis: sentiment, intents, themes (kept, and used for training).",
+                        no_args_is_help=True)
+app.add_typer(label_app, name="label")
 themes_app = typer.Typer(help="Themes in what customers say: discover, list, edit the taxonomy.", no_args_is_help=True)
 app.add_typer(themes_app, name="themes")
 
@@ -474,6 +477,74 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
     write_csv(seg, output)
     left = ", ".join(f"{n} {why}" for why, n in sorted(seg.excluded.items()))
     typer.echo(f"wrote {len(seg.rows)} customers to {output}" + (f" (left out: {left})" if left else ""))
+
+
+def _label(db: Path, interaction: str, field: str, value, sentence: Optional[int], by: Optional[str]) -> None:
+    v = _open(db)
+    try:
+        c = v.correct(interaction, field, value, sentence=sentence, by=by)
+        v.score()
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    where = f"sentence {sentence} of " if sentence is not None else ""
+    typer.echo(f"corrected: {field} of {where}{interaction} is now {c.value} (#{c.id}, by {c.by or 'unknown'}); "
+               "the customer's scores follow")
+
+
+ByOption = Annotated[Optional[str], typer.Option("--by", help="Who corrects (kept with the correction).")]
+SentenceOption = Annotated[Optional[int], typer.Option(help="A sentence (numbered from 0) instead of the whole interaction.")]
+
+
+@label_app.command("sentiment")
+def label_sentiment(interaction: Annotated[str, typer.Argument(help="The interaction id.")],
+                    value: Annotated[str, typer.Argument(help="negative, neutral or positive.")],
+                    sentence: SentenceOption = None, by: ByOption = None, db: DbOption = Path("voice.db")) -> None:
+    """Correct the sentiment of an interaction or of one of its sentences."""
+    _label(db, interaction, "sentiment", value, sentence, by)
+
+
+@label_app.command("intent")
+def label_intent(interaction: Annotated[str, typer.Argument(help="The interaction id.")],
+                 intents: Annotated[str, typer.Argument(help="The intents that fit, comma-separated, or 'other'.")],
+                 by: ByOption = None, db: DbOption = Path("voice.db")) -> None:
+    """Correct the intents of an interaction (they replace the model's)."""
+    _label(db, interaction, "intent", intents.split(","), None, by)
+
+
+@label_app.command("theme")
+def label_theme(interaction: Annotated[str, typer.Argument(help="The interaction id.")],
+                theme: Annotated[str, typer.Argument(help="A theme id (voice themes list), or 'none'.")],
+                sentence: Annotated[int, typer.Option(help="The sentence (numbered from 0).")],
+                by: ByOption = None, db: DbOption = Path("voice.db")) -> None:
+    """Move one sentence to another theme (or to none)."""
+    _label(db, interaction, "theme", theme, sentence, by)
+
+
+@label_app.command("list")
+def label_list(db: DbOption = Path("voice.db"), limit: int = 50, as_json: JsonOption = False) -> None:
+    """The corrections, newest first."""
+    from .learn import list_corrections
+
+    rows = list_corrections(_open(db).store, limit)
+    if as_json:
+        _dump([r.__dict__ for r in rows])
+        return
+    if not rows:
+        typer.echo("no corrections yet.")
+    for r in rows:
+        where = f"#{r.sentence_idx}" if r.sentence_idx is not None else ""
+        typer.echo(f"{r.at[:16]}  {r.by or '-':<10} {r.interaction_id}{where:<4} {r.field:<9} {r.value}")
+
+
+@label_app.command("export")
+def label_export(file: Annotated[Path, typer.Argument(help="The CSV to write (text,label,lang).")],
+                 db: DbOption = Path("voice.db")) -> None:
+    """Write the corrected sentiments as training rows: voice train sentiment --data FILE."""
+    from .learn import export_sentiment_rows
+
+    n = export_sentiment_rows(_open(db).store, file)
+    typer.echo(f"{n} corrected sentiments written to {file}; train with: "
+               f"voice train sentiment --data ../shared/data --data {file}")
 
 
 @themes_app.command("discover")

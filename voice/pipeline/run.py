@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._clock import utc_now
+from ..learn import reapply
 from ..store import Store
 from .doc import Doc
 from .embed import written
@@ -147,3 +148,4 @@ def _write(store: Store, docs: list[Doc], run_id: int, label: str) -> None:
             " sentence_idx, polarity, polarity_score) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.interaction_id, m.product_id, m.start, m.end, m.surface, m.method, m.score, m.sentence_idx,
               m.polarity, m.polarity_score) for d in docs for m in d.mentions])
+        reapply(store, ids)  # analysts' corrections win over the new output too

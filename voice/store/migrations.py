@@ -432,3 +432,21 @@ def m009_intent_candidates(db: sqlite_utils.Database) -> None:
     """The best three intents of each analysed interaction with their confidence, passed or not
     (JSON [[intent, confidence], ...]): the runner-up when the answer is "other" or looks wrong."""
     db.execute("alter table analyses add column intent_candidates text")
+
+
+@migrations
+def m010_corrections(db: sqlite_utils.Database) -> None:
+    """Analysts' corrections of sentiment, intents and themes (voice.learn): who, when, what; the latest of
+    each field wins over the model's output, also after a new analysis."""
+    db.execute("""
+        create table corrections (
+            id integer primary key,
+            interaction_id text not null references interactions(id),
+            sentence_idx integer,      -- null: the whole interaction
+            field text not null,       -- sentiment | intent | theme
+            value text not null,       -- JSON: "negative", ["complaint", "refund_return"], "T004" or null
+            by text,                   -- who corrected it
+            at text not null,
+            note text
+        )""")
+    db.execute("create index corrections_interaction on corrections(interaction_id)")

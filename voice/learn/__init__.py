@@ -1,0 +1,153 @@
+"""Learning from analysts: their corrections of sentiment, intents and themes.
+
+A correction is stored with who made it and when (``corrections``), wins over the model's output at once
+(the analysis rows are updated), and wins again after any later ``voice analyze --all`` (the pipeline
+re-applies the latest correction of each field). Corrected sentiment feeds training:
+:func:`export_sentiment_rows` writes them as ``text,label,lang`` rows for
+``voice train sentiment --data rows.csv`` (weighted x3 there as the user's own rows).
+
+    correct(store, "a1b2…", "sentiment", "negative", sentence=2, by="ana")
+    correct(store, "a1b2…", "intent", ["complaint", "refund_return"], by="ana")
+    correct(store, "a1b2…", "theme", "T004", sentence=0, by="ana")
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._clock import utc_now
+from ..errors import InputError, NotFound
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+FIELDS = ("sentiment", "intent", "theme")
+#: the score a corrected label stands for (the model's scores are -1..1)
+SCORE = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+LABELS = tuple(SCORE)  # as voice.pipeline.doc.LABELS (not imported: the pipeline imports this module)
+
+
+@dataclass
+class Correction:
+    id: int
+    interaction_id: str
+    sentence_idx: int | None
+    field: str
+    value: str | list[str]
+    by: str | None
+    at: str
+
+
+def correct(store: "Store", interaction_id: str, field: str, value: str | Sequence[str], *,
+            sentence: int | None = None, by: str | None = None, note: str | None = None) -> Correction:
+    """Store one correction and apply it now. ``value``: a sentiment label; a list of intent ids (or one,
+    or "other"); a theme id (``sentence`` required)."""
+    db = store.db
+    if field not in FIELDS:
+        raise InputError(f"cannot correct {field!r}.", fix=f"correct one of: {', '.join(FIELDS)}.")
+    if not db.execute("select 1 from analyses where interaction_id = ?", [interaction_id]).fetchone():
+        raise NotFound(f"no analysed interaction {interaction_id!r}.",
+                       fix="give the id of an analysed interaction (voice search, voice customer … list them).")
+    if sentence is not None and not db.execute("select 1 from sentences where interaction_id = ? and idx = ?",
+                                               [interaction_id, sentence]).fetchone():
+        raise NotFound(f"interaction {interaction_id} has no sentence {sentence}.",
+                       fix="sentences are numbered from 0 in their order; leave --sentence out for the whole "
+                           "interaction.")
+    value = _check(store, field, value, sentence)
+    stamp = utc_now()
+    with db.atomic():
+        cur = db.execute("insert into corrections (interaction_id, sentence_idx, field, value, by, at, note)"
+                         " values (?, ?, ?, ?, ?, ?, ?)",
+                         [interaction_id, sentence, field, json.dumps(value, ensure_ascii=False), by, stamp, note])
+        _apply(store, interaction_id, sentence, field, value)
+    return Correction(int(cur.lastrowid), interaction_id, sentence, field, value, by, stamp)
+
+
+def _check(store: "Store", field: str, value, sentence: int | None):
+    if field == "sentiment":
+        if value not in LABELS:
+            raise InputError(f"{value!r} is not a sentiment.", fix=f"use one of: {', '.join(LABELS)}.")
+        return value
+    if field == "intent":
+        if sentence is not None:
+            raise InputError("intents are corrected per interaction.", fix="leave --sentence out.")
+        intents = [value] if isinstance(value, str) else list(value)
+        intents = [i.strip() for i in intents if i and i.strip()] or ["other"]
+        if "other" in intents and len(intents) > 1:
+            raise InputError("'other' means no intent fits: it cannot come with others.",
+                             fix="give the intents that fit, or only 'other'.")
+        return intents
+    if sentence is None:
+        raise InputError("themes are corrected per sentence.", fix="give --sentence N.")
+    if value not in ("none", "") and not store.db.execute("select 1 from themes where id = ?", [value]).fetchone():
+        raise NotFound(f"no theme {value!r}.", fix="give a theme id from 'voice themes list', or 'none'.")
+    return None if value in ("none", "") else value
+
+
+def _apply(store: "Store", interaction_id: str, sentence: int | None, field: str, value) -> None:
+    db = store.db
+    if field == "sentiment":
+        table, where = ("sentences", " and idx = ?") if sentence is not None else ("analyses", "")
+        db.execute(f"update {table} set sentiment = ?, sentiment_score = ? where interaction_id = ?{where}",
+                   [value, SCORE[value], interaction_id, *([sentence] if sentence is not None else [])])
+    elif field == "intent":
+        db.execute("delete from intents where interaction_id = ?", [interaction_id])
+        db.conn.executemany("insert into intents (interaction_id, intent, confidence, model) values (?, ?, 1.0,"
+                            " 'correction')", [(interaction_id, i) for i in value])
+    else:
+        db.execute("insert or replace into theme_assignments (interaction_id, sentence_idx, theme_id, similarity,"
+                   " version, assigned_at) values (?, ?, ?, null, (select coalesce(max(version), 0) from"
+                   " theme_assignments), ?)", [interaction_id, sentence, value, utc_now()])
+
+
+def reapply(store: "Store", interaction_ids: Iterable[str]) -> int:
+    """After the analysis rewrote these interactions: apply the latest correction of each field again.
+    Returns how many were applied. Call inside the analysis's transaction."""
+    ids = list(interaction_ids)
+    applied = 0
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        rows = store.db.execute(
+            f"""select c.interaction_id, c.sentence_idx, c.field, c.value from corrections c
+                where c.interaction_id in ({",".join("?" * len(chunk))})
+                and c.id = (select max(id) from corrections d where d.interaction_id = c.interaction_id
+                            and d.field = c.field and d.sentence_idx is c.sentence_idx)
+                order by c.id""", chunk).fetchall()
+        for iid, idx, field, value in rows:
+            if idx is not None and not store.db.execute(
+                    "select 1 from sentences where interaction_id = ? and idx = ?", [iid, idx]).fetchone():
+                continue  # the text changed and that sentence is gone
+            _apply(store, iid, idx, field, json.loads(value))
+            applied += 1
+    return applied
+
+
+def list_corrections(store: "Store", limit: int | None = None) -> list[Correction]:
+    rows = store.db.execute("select id, interaction_id, sentence_idx, field, value, by, at from corrections"
+                            " order by id desc" + (f" limit {int(limit)}" if limit else "")).fetchall()
+    return [Correction(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+
+
+def export_sentiment_rows(store: "Store", path: str | Path) -> int:
+    """The latest sentiment correction of each sentence and interaction as ``text,label,lang`` rows (the
+    text the model read: the sentence, or the interaction's analysed text). Returns how many rows."""
+    rows = store.db.execute("""
+        select coalesce(s.text, a.analysed_text), c.value, coalesce(s.lang, a.lang, '')
+        from corrections c
+        join analyses a on a.interaction_id = c.interaction_id
+        left join sentences s on s.interaction_id = c.interaction_id and s.idx = c.sentence_idx
+        where c.field = 'sentiment'
+          and c.id = (select max(id) from corrections d where d.interaction_id = c.interaction_id
+                      and d.field = 'sentiment' and d.sentence_idx is c.sentence_idx)
+        order by c.id""").fetchall()
+    with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label", "lang"])
+        for text, value, lang in rows:
+            w.writerow([" ".join((text or "").split()), json.loads(value), lang])
+    return len(rows)
