@@ -122,3 +122,18 @@ def test_plain_list_examples_and_multi_label_by_repetition(tmp_path):
     texts, labels, _ = tax.training_data()
     assert labels[texts.index("the TV broke and I want my money back")] == ["complaint", "refund_return"]
     assert len(texts) == 5
+
+
+@pytest.mark.parametrize("industry", ["banking", "telecom", "travel", "retail"])
+def test_starter_taxonomies_load_strictly_with_10_es_and_10_en_per_intent(industry):
+    path = Path(__file__).resolve().parents[2] / "models" / "intents" / "starters" / f"{industry}.yaml"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tax = load_taxonomy(path, strict=True)
+    assert 12 <= len(tax.intents) <= 16
+    for intent in tax.intents:
+        assert len(intent.examples["es"]) >= 10 and len(intent.examples["en"]) >= 10, intent.id
+        assert set(intent.name) == {"es", "en"} and intent.description
+    texts, labels, langs = tax.training_data()
+    assert len(texts) == len(set(texts)) and sum(1 for row in labels if not row) >= 20
+    assert any(len(row) > 1 for row in labels)  # multi-label examples
