@@ -25,6 +25,8 @@ train_app = typer.Typer(help="Train the models voice ships (or your own).", no_a
 app.add_typer(train_app, name="train")
 export_app = typer.Typer(help="Lists for other tools: campaign segments.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+intents_app = typer.Typer(help="Intent taxonomies: suggest one from your data.", no_args_is_help=True)
+app.add_typer(intents_app, name="intents")
 label_app = typer.Typer(help="Correct the analysis: sentiment, intents, themes (kept, and used for training).",
                         no_args_is_help=True)
 app.add_typer(label_app, name="label")
@@ -477,6 +479,22 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
     write_csv(seg, output)
     left = ", ".join(f"{n} {why}" for why, n in sorted(seg.excluded.items()))
     typer.echo(f"wrote {len(seg.rows)} customers to {output}" + (f" (left out: {left})" if left else ""))
+
+
+@intents_app.command("suggest")
+def intents_suggest(file: Annotated[Path, typer.Argument(help="The YAML taxonomy file to write.")],
+                    db: DbOption = Path("voice.db"),
+                    examples: Annotated[int, typer.Option(help="Example sentences per intent and language.")] = 10) -> None:
+    """Propose an intent taxonomy from the theme groups of your data (run 'voice themes discover' first):
+    one intent per group, with your customers' own sentences as examples, to edit and train."""
+    from .intent.suggest import suggest_taxonomy
+
+    try:
+        tax = suggest_taxonomy(_open(db).store, file, examples=examples)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{len(tax['intents'])} intents suggested in {file}: " + ", ".join(i["id"] for i in tax["intents"]))
+    typer.echo(f"  edit it, then: voice train intent --taxonomy {file} --out models/intents/mine")
 
 
 def _label(db: Path, interaction: str, field: str, value, sentence: Optional[int], by: Optional[str]) -> None:

@@ -1,6 +1,7 @@
 """Theme groups: one primary group per interaction, found on whole interactions, over the themes."""
 
 import numpy as np
+import pytest
 
 from tests.themes.conftest import BILLING, DELIVERY, WASHER, add_sentences
 from voice.themes import discover, find_groups, list_groups
@@ -100,3 +101,24 @@ def test_words_join_the_vectors_where_one_language_holds_the_data(store):
     sizes = Counter(next(t for t in majority if iid.startswith(t)) for iid in rows)
     assert len({g for g, _ in majority.values()}) == 3  # each topic has its own group
     assert all(count >= 0.75 * sizes[t] for t, (_, count) in majority.items())
+
+
+def test_an_intent_taxonomy_is_suggested_from_the_groups(store, tmp_path):
+    from voice.errors import NotFound
+    from voice.intent import load_taxonomy
+    from voice.intent.suggest import suggest_taxonomy
+
+    with pytest.raises(NotFound, match="themes discover"):
+        suggest_taxonomy(store, tmp_path / "none.yaml")
+    _store_with_three_topics(store)
+    discover(store)
+    find_groups(store, k=3)
+    tax = suggest_taxonomy(store, tmp_path / "mine.yaml", examples=4)
+    loaded = load_taxonomy(tmp_path / "mine.yaml")
+    assert len(loaded.intents) == 3 and loaded.ids == [i["id"] for i in tax["intents"]]
+    own = {t for _, t in DELIVERY + WASHER + BILLING} | {t for ts in EXTRA.values() for _, t in ts}
+    for intent in loaded.intents:
+        texts = [t for ex in intent.examples.values() for t in ex]
+        assert texts and set(texts) <= own  # the customers' own sentences
+        assert all(len(ex) <= 4 for ex in intent.examples.values())
+    assert loaded.out_of_scope  # greetings and chit-chat kept from the default taxonomy
