@@ -9,7 +9,7 @@ frequent among the training complaints whose best intent it is; a held-back comp
 That measures how much an intent tells about what the complaint is — what the shipped home-appliance
 taxonomy cannot, and a suggested one can. Baseline: always the most frequent Issue (Product).
 
-    .venv/bin/python benchmarks/intents_suggest.py
+    .venv/bin/python benchmarks/intents_suggest.py   # UNIT=sentence, EXAMPLES=40: the variants
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def main() -> None:
     from voice.intent.suggest import suggest_taxonomy
     from voice.records import Identity, Interaction
     from voice.themes import discover, find_groups
+    from sklearn.metrics import adjusted_mutual_info_score as ami
 
     with DATA.open(newline="", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["Consumer complaint narrative"].strip()]
@@ -60,7 +61,8 @@ def main() -> None:
         v.analyze()
         discover(v.store)
         groups = find_groups(v.store)
-        suggest_taxonomy(v.store, tmp / "suggested.yaml", examples=int(os.environ.get("EXAMPLES", "10")))
+        suggest_taxonomy(v.store, tmp / "suggested.yaml", examples=int(os.environ.get("EXAMPLES", "10")),
+                         unit=os.environ.get("UNIT", "interaction"))
         train_intents(tmp / "suggested.yaml", tmp / "suggested")
         default_toml = (ROOT / "pipelines" / "default.toml").read_text(encoding="utf-8")
         (tmp / "suggested.toml").write_text(default_toml.replace('model = "models/intents/default"',
@@ -83,6 +85,8 @@ def main() -> None:
             results[name] = {field: sum(mapping[field].get(p) == r[field] for p, r in zip(predicted, held)) / len(held)
                              for field in ("Issue", "Product")}
             results[name]["intents"] = len(set(predicted))
+            for field in ("Issue", "Product"):
+                results[name][f"ami {field}"] = ami([r[field] for r in held], predicted)
             results[name]["top"] = Counter(predicted).most_common(1)[0]
         v.close()
     majority = {f: Counter(r[f] for r in train).most_common(1)[0][0] for f in ("Issue", "Product")}
@@ -91,12 +95,13 @@ def main() -> None:
           f"command: `.venv/bin/python benchmarks/intents_suggest.py`; {time.perf_counter() - t0:.0f} s\n")
     print(f"{len(train)} complaints as the user's database ({groups.groups} theme groups), {len(held)} held back; "
           f"{len({r['Issue'] for r in rows})} Issues, {len({r['Product'] for r in rows})} Products.\n")
-    print("| taxonomy | held-back Issue accuracy | Product accuracy | intents used | most frequent |")
-    print("|---|---|---|---|---|")
-    print(f"| baseline: always the most frequent | {base['Issue']:.3f} | {base['Product']:.3f} | 1 | |")
+    print("| taxonomy | held-back Issue accuracy | Product accuracy | AMI Issue | AMI Product | intents used | "
+          "most frequent |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| baseline: always the most frequent | {base['Issue']:.3f} | {base['Product']:.3f} | 0 | 0 | 1 | |")
     for name, r in results.items():
-        print(f"| {name} | **{r['Issue']:.3f}** | **{r['Product']:.3f}** | {r['intents']} | "
-              f"{r['top'][0]} ({r['top'][1] / len(held):.0%}) |")
+        print(f"| {name} | **{r['Issue']:.3f}** | **{r['Product']:.3f}** | {r['ami Issue']:.3f} | "
+              f"{r['ami Product']:.3f} | {r['intents']} | {r['top'][0]} ({r['top'][1] / len(held):.0%}) |")
 
 
 if __name__ == "__main__":

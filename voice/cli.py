@@ -484,13 +484,15 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
 @intents_app.command("suggest")
 def intents_suggest(file: Annotated[Path, typer.Argument(help="The YAML taxonomy file to write.")],
                     db: DbOption = Path("voice.db"),
-                    examples: Annotated[int, typer.Option(help="Example sentences per intent and language.")] = 10) -> None:
+                    examples: Annotated[int, typer.Option(help="Examples per intent and language.")] = 10,
+                    unit: Annotated[str, typer.Option(help="interaction (whole messages) or sentence.")] = "interaction"
+                    ) -> None:
     """Propose an intent taxonomy from the theme groups of your data (run 'voice themes discover' first):
     one intent per group, with your customers' own sentences as examples, to edit and train."""
     from .intent.suggest import suggest_taxonomy
 
     try:
-        tax = suggest_taxonomy(_open(db).store, file, examples=examples)
+        tax = suggest_taxonomy(_open(db).store, file, examples=examples, unit=unit)
     except VoiceError as exc:
         raise _fail(exc) from exc
     typer.echo(f"{len(tax['intents'])} intents suggested in {file}: " + ", ".join(i["id"] for i in tax["intents"]))
