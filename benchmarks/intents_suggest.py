@@ -14,7 +14,6 @@ taxonomy cannot, and a suggested one can. Baseline: always the most frequent Iss
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import os
@@ -26,8 +25,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "complaints" / "cfpb" / "complaints_sample.csv"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _cfpb import TEXT, add_as_emails, read_rows  # noqa: E402
 
 
 def best_intent(intents: list[tuple[str, float]]) -> str:
@@ -38,12 +39,10 @@ def main() -> None:
     import voice
     from voice.intent import train_intents
     from voice.intent.suggest import suggest_taxonomy
-    from voice.records import Identity, Interaction
     from voice.themes import discover, find_groups
     from sklearn.metrics import adjusted_mutual_info_score as ami
 
-    with DATA.open(newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["Consumer complaint narrative"].strip()]
+    rows = read_rows()
     held = [r for r in rows if int(hashlib.sha1(r["Complaint ID"].encode()).hexdigest(), 16) % 5 == 0]
     train = [r for r in rows if r not in held]
     t0 = time.perf_counter()
@@ -51,13 +50,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         v = voice.init(tmp / "user.db")
-        v.store.add_interactions([
-            Interaction(channel="email", source_path="cfpb", source_pos=str(i), direction="inbound",
-                        text=r["Consumer complaint narrative"], raw=r["Consumer complaint narrative"],
-                        hash_basis=f"{i}:{r['Complaint ID']}", identities=[Identity("email", f"c{i}@x.example")])
-            for i, r in enumerate(train)])
-        ids = [r[0] for r in v.store.db.execute("select id from interactions order by cast(source_pos as integer)")]
-        label = dict(zip(ids, train))
+        label = add_as_emails(v, train)
+        ids = list(label)
         v.analyze()
         discover(v.store)
         groups = find_groups(v.store)
@@ -80,7 +74,7 @@ def main() -> None:
                 for iid in ids:
                     votes.setdefault(best_intent(best.get(iid, [])), Counter())[label[iid][field]] += 1
                 mapping[field] = {k: c.most_common(1)[0][0] for k, c in votes.items()}
-            docs = v.read_texts([r["Consumer complaint narrative"] for r in held], channel="email", pipeline=pipeline)
+            docs = v.read_texts([r[TEXT] for r in held], channel="email", pipeline=pipeline)
             predicted = [best_intent(d.intents) for d in docs]
             results[name] = {field: sum(mapping[field].get(p) == r[field] for p, r in zip(predicted, held)) / len(held)
                              for field in ("Issue", "Product")}

@@ -20,7 +20,6 @@ the data) are scored the same way.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import os
 import platform
@@ -33,8 +32,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "complaints" / "cfpb" / "complaints_sample.csv"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _cfpb import add_as_emails, read_rows  # noqa: E402
 
 
 def purity(pred: list, truth: list) -> float:
@@ -57,22 +58,15 @@ def main() -> None:
     from sklearn.metrics import adjusted_mutual_info_score as ami
 
     import voice
-    from voice.records import Identity, Interaction
     from voice.themes import discover, find_groups, interaction_themes
     from voice.themes.groups import features
     from voice.themes.corpus import encoder_for, inbound_sentences, load
 
-    with DATA.open(newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["Consumer complaint narrative"].strip()][:args.n]
+    rows = read_rows(args.n)
     with tempfile.TemporaryDirectory() as tmp:
         v = voice.init(Path(tmp) / "bench.db")
-        v.store.add_interactions([
-            Interaction(channel="email", source_path="cfpb", source_pos=str(i), direction="inbound",
-                        text=r["Consumer complaint narrative"], raw=r["Consumer complaint narrative"],
-                        hash_basis=f"{i}:{r['Complaint ID']}", identities=[Identity("email", f"c{i}@x.example")])
-            for i, r in enumerate(rows)])
-        ids = [r[0] for r in v.store.db.execute("select id from interactions order by cast(source_pos as integer)")]
-        label = {iid: r for iid, r in zip(ids, rows)}
+        label = add_as_emails(v, rows)
+        ids = list(label)
         t = time.perf_counter()
         v.analyze()
         analyse_s = time.perf_counter() - t

@@ -503,12 +503,12 @@ def _label(db: Path, interaction: str, field: str, value, sentence: Optional[int
     v = _open(db)
     try:
         c = v.correct(interaction, field, value, sentence=sentence, by=by)
-        v.score()
+        scored = v.score()
     except VoiceError as exc:
         raise _fail(exc) from exc
     where = f"sentence {sentence} of " if sentence is not None else ""
     typer.echo(f"corrected: {field} of {where}{interaction} is now {c.value} (#{c.id}, by {c.by or 'unknown'}); "
-               "the customer's scores follow")
+               + (f"{scored.customers} customer(s) re-scored" if scored.customers else "no linked customer to re-score"))
 
 
 ByOption = Annotated[Optional[str], typer.Option("--by", help="Who corrects (kept with the correction).")]

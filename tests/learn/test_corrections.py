@@ -78,3 +78,23 @@ def test_corrected_sentiments_become_training_rows(analysed, tmp_path):
     from voice.sentiment.finetune import read_user_rows
 
     assert [e.label for e in read_user_rows(tmp_path / "rows.csv")] == ["negative", "negative"]
+
+
+def test_a_correction_re_scores_its_customer(store):
+    import datetime as dt
+
+    from voice.scoring import score
+
+    store.db.execute("insert into customers (id, name) values ('C001', 'Ana Ruiz'), ('C002', 'Luis Gil')")
+    add_analysed(store, "a1", "2026-10-01T10:00:00+00:00", "Todo perfecto, gracias", customer="C001",
+                 channel="survey", sentiment="positive", score=0.9)
+    add_analysed(store, "b1", "2026-10-01T10:00:00+00:00", "Bien", customer="C002", channel="survey",
+                 sentiment="positive", score=0.5)
+    as_of = dt.datetime(2026, 10, 20, tzinfo=dt.timezone.utc)
+    score(store, as_of=as_of)
+    before = store.db.execute("select score from experience where interaction_id = 'a1'").fetchone()[0]
+    correct(store, "a1", "sentiment", "negative", by="ana")  # it was sarcasm
+    report = score(store, as_of=as_of)
+    assert (report.customers, report.unchanged) == (1, 1)  # Ana again, Luis untouched
+    after = store.db.execute("select score from experience where interaction_id = 'a1'").fetchone()[0]
+    assert after < before - 20

@@ -158,3 +158,14 @@ def test_prediction_batches_hold_similar_lengths():
     assert all(len(b) <= 3 for b in batches)
     for b in batches:  # no batch pads a 3-token sentence to 120
         assert max(lengths[i] for i in b) <= 1.25 * max(min(lengths[i] for i in b), 8)
+
+
+def test_with_skip_off_every_sentence_gets_a_sentiment(trained, encoder):
+    from voice.sentences.content import mark_non_content
+
+    model, _ = trained
+    doc = _doc(0, ["Buenas tardes,", "Llevo tres semanas esperando el reembolso.", "Un saludo."])
+    mark_non_content([doc])  # as the sentences step does
+    assert [s.kind for s in doc.sentences] == ["greeting", None, "signoff"]
+    FinetunedSentiment(model, encoder, skip_non_content=False)([doc])
+    assert all(s.sentiment is not None for s in doc.sentences)

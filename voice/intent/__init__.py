@@ -70,11 +70,14 @@ class SentenceIntentComponent(IntentComponent):
         super().__call__(docs)  # doc-level intents and the empty-text case
         units = [(d, s) for d in docs if d.text and d.text.strip()
                  for s in d.sentences if s.kind is None and len(s.text.split()) >= self.MIN_WORDS]
-        todo = [d for d in docs if d.text and d.text.strip()]
-        # a doc whose sentences only greet, thank, sign off or give a reference decides nothing
-        for d in [d for d in todo if d.sentences and all(s.kind is not None for s in d.sentences)]:
-            d.intents = [(OTHER, 1.0)]
-        todo = [d for d in todo if not (d.sentences and all(s.kind is not None for s in d.sentences))]
+        todo = []
+        for d in docs:
+            if not (d.text and d.text.strip()):
+                continue
+            if d.sentences and all(s.kind is not None for s in d.sentences):
+                d.intents = [(OTHER, 1.0)]  # only greetings, thanks, sign-offs, references: it decides nothing
+            else:
+                todo.append(d)
         if not todo:
             return docs
         best = self.head.predict_proba(np.stack([np.asarray(d.embedding, dtype=np.float32) for d in todo]))

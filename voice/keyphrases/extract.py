@@ -27,8 +27,8 @@ import numpy as np
 from ..encode import MemoryCache, load_encoder
 from ..pipeline.doc import Doc
 from ..pipeline.embed import embed
-from ..sentences.content import content_text
 from ..pipeline.registry import component
+from ..sentences.content import content_text
 from ..spacy_models import has_tagger, load_spacy
 from .candidates import Candidate, ngram_candidates, tagged_candidates
 

@@ -112,16 +112,16 @@ def reapply(store: "Store", interaction_ids: Iterable[str]) -> int:
     applied = 0
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
+        # the latest of each field, for sentences that are still there (the text may have changed)
         rows = store.db.execute(
             f"""select c.interaction_id, c.sentence_idx, c.field, c.value from corrections c
                 where c.interaction_id in ({",".join("?" * len(chunk))})
                 and c.id = (select max(id) from corrections d where d.interaction_id = c.interaction_id
                             and d.field = c.field and d.sentence_idx is c.sentence_idx)
+                and (c.sentence_idx is null or exists (select 1 from sentences s
+                     where s.interaction_id = c.interaction_id and s.idx = c.sentence_idx))
                 order by c.id""", chunk).fetchall()
         for iid, idx, field, value in rows:
-            if idx is not None and not store.db.execute(
-                    "select 1 from sentences where interaction_id = ? and idx = ?", [iid, idx]).fetchone():
-                continue  # the text changed and that sentence is gone
             _apply(store, iid, idx, field, json.loads(value))
             applied += 1
     return applied

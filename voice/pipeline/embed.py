@@ -26,10 +26,10 @@ def _split(doc: Doc) -> tuple[list[Any], list[Any]]:
     with_text = [s for s in doc.sentences if _has_text(s.text)]
     if not with_text:
         return ([doc] if _has_text(doc.text) else []), []
-    content = [s for s in with_text if getattr(s, "kind", None) is None]
+    content = [s for s in with_text if s.kind is None]
     if not content:
         return with_text, []
-    return content, [s for s in with_text if getattr(s, "kind", None) is not None]
+    return content, [s for s in with_text if s.kind is not None]
 
 
 def embed(docs: list[Doc], encoder: Any, *, sentences: bool = True) -> list[Doc]:

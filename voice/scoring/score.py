@@ -1,8 +1,8 @@
 """Scoring run: experience, interest, open loops and relationship class for the
 customers whose history changed since they were last scored (or all, ``full``).
 
-A customer's fingerprint is a hash of their interactions and the analysis run
-behind each; a customer whose fingerprint is unchanged keeps their scores, so a
+A customer's fingerprint is a hash of their interactions, the analysis run
+behind each and its latest analyst's correction (voice.learn); a customer whose fingerprint is unchanged keeps their scores, so a
 re-run after adding a few interactions touches only those customers. Value bands
 rank all customers and are refreshed for everyone on every run (cheap).
 Recency is measured from ``as_of`` (default: now); scores of customers not
@@ -44,10 +44,12 @@ class ScoreReport:
 
 
 def _fingerprints(store: Store, settings: "ScoreSettings") -> dict[str, str]:
-    """customer id -> a hash of their interactions (id, analysis run, time) and the
-    settings: what a score depends on, so an unchanged customer is skipped."""
+    """customer id -> a hash of their interactions (id, analysis run, latest analyst's correction,
+    time) and the settings: what a score depends on, so an unchanged customer is skipped."""
     rows = store.db.execute("""
-        select c.id, x.id, coalesce(a.run_id, ''), coalesce(x.timestamp, '')
+        select c.id, x.id, coalesce(a.run_id, '') || '.' ||
+               coalesce((select max(k.id) from corrections k where k.interaction_id = x.id), ''),
+               coalesce(x.timestamp, '')
         from customers c
         left join interactions x on x.customer_id = c.id
         left join analyses a on a.interaction_id = x.id

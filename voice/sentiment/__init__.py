@@ -24,7 +24,7 @@ import torch
 from ..pipeline.doc import LABELS, Doc
 from ..pipeline.embed import embed, embed_tokens
 from ..pipeline.registry import component
-from ..sentences.content import content_mask, mark_non_content
+from ..sentences.content import mark_non_content, non_content
 from .aspects import AspectSentiment, FinetunedAspects, WindowAspectSentiment, score_aspect
 from .head import SentimentHead, scores_from_probs
 from .model import SentimentModel
@@ -88,14 +88,12 @@ class FinetunedSentiment:
     def __call__(self, docs: list[Doc]) -> list[Doc]:
         if self.skip_non_content:
             mark_non_content(docs)  # done by the sentences step already, unless a pipeline turned it off
-        feats = embed_tokens(docs, self.encoder)
+        feats = embed_tokens(docs, self.encoder, content_only=self.skip_non_content)
         units, keep = [], []
         for doc, row in zip(docs, feats):
-            us = doc.sentences or [doc]
-            skip = ([getattr(u, "kind", None) for u in us] if doc.sentences else content_mask([doc.text], [doc.lang]))
-            if not self.skip_non_content:
-                skip = [None] * len(us)
-            for u, f, why in zip(us, row, skip):
+            for u, f in zip(doc.sentences or [doc], row):
+                # why it carries no sentiment: its kind; a doc with no sentences is its own unit
+                why = (u.kind if doc.sentences else non_content(doc.text, doc.lang)) if self.skip_non_content else None
                 if f is None or why is not None:
                     u.sentiment, u.sentiment_score = None, None
                 else:

@@ -122,7 +122,8 @@ def find_groups(store: Store, *, encoder: str | Encoder | None = None, k: int | 
         k, report.stability = stable_k(F, max_k=max_k, seed=seed)
     km = KMeans(k, n_init=10, random_state=seed).fit(F)
     labels = km.labels_
-    sims = (F * km.cluster_centers_[labels]).sum(1) / np.maximum(np.linalg.norm(km.cluster_centers_[labels], axis=1), 1e-9)
+    centres = km.cluster_centers_ / np.maximum(np.linalg.norm(km.cluster_centers_, axis=1, keepdims=True), 1e-9)
+    sims = (F * centres[labels]).sum(1)  # cosine to the group's centre
     order = [c for c, _ in Counter(labels.tolist()).most_common()]  # G01 the largest
     gid = {c: f"G{n + 1:02d}" for n, c in enumerate(order)}
     words = label_themes(texts, langs, [gid[c] for c in labels], exclude=sorted(people_names(store)))
