@@ -594,7 +594,9 @@ def themes_discover(db: DbOption = Path("voice.db"),
                + f"; {r.outlier_share:.0%} of {r.eligible} sentences have no theme ({r.seconds:.1f} s)")
     if g and g.groups:
         typer.echo(f"groups: {g.groups} groups of {g.interactions} interactions (the number chosen by the data); "
-                   f"the largest holds {g.largest_share:.0%} ({g.seconds:.1f} s)")
+                   f"the largest holds {g.largest_share:.0%} ({g.seconds:.1f} s)"
+                   + (f"; {g.generic_themes} themes found in every kind of interaction are marked generic"
+                      if g.generic_themes else ""))
     elif g:
         typer.echo(f"groups: none ({g.interactions} interactions: too few to tell topics apart)")
     typer.echo("  'voice themes list' shows them; 'voice themes export FILE' to rename, merge or split")
@@ -617,11 +619,12 @@ def themes_list(db: DbOption = Path("voice.db"),
     if not rows:
         typer.echo("no themes yet: run 'voice themes discover'.")
     group_rows = themes.list_groups(v.store)
+    generic = themes.generic_theme_ids(v.store)
     if group_rows and not examples:
         for grp in group_rows:
-            typer.echo(f"{grp['id']}  {grp['label'][:50]:<50} {grp['interactions']:>5} interactions (primary)")
+            typer.echo(f"{grp['id']}  {grp['title'][:60]:<60} {grp['interactions']:>5} interactions ({grp['share']:.0%})")
             for t in grp["themes"][:8]:
-                typer.echo(f"      {t['id']}  {(t['label'] or '')[:44]:<44} {t['size']:>5} sentences")
+                typer.echo(f"      {t['id']}  {(t['label'] or '')[:54]:<54} {t['size']:>5} sentences")
             if len(grp["themes"]) > 8:
                 typer.echo(f"      … and {len(grp['themes']) - 8} more themes")
         typer.echo("")
@@ -629,7 +632,8 @@ def themes_list(db: DbOption = Path("voice.db"),
         nps = f"NPS {t['mean_nps']:.1f}" if t.get("mean_nps") is not None else "NPS -"
         sentiment = f"{t['mean_sentiment']:+.2f}" if t.get("mean_sentiment") is not None else "-"
         typer.echo(f"{t['id']}  {(t['name'] or t['label'] or '')[:44]:<44} {t['status']:<8} "
-                   f"{t['interactions']:>4} interactions  sentiment {sentiment}  {nps}")
+                   f"{t['interactions']:>4} interactions  sentiment {sentiment}  {nps}"
+                   + ("  (generic: in every kind of interaction)" if t["id"] in generic else ""))
         for ex in themes.theme_examples(v.store, t["id"], examples) if examples else []:
             typer.echo(f"        “{ex['text'][:100]}” ({ex['channel']}, {ex['customer_id'] or 'unlinked'})")
 
@@ -792,7 +796,7 @@ def demo(db: DbOption = Path("demo/voice.db"),
         from .themes import list_groups
 
         with _open(db) as v:
-            labels = ", ".join(f"{x['label']} ({x['interactions']})" for x in list_groups(v.store)[:4])
+            labels = ", ".join(f"{x['title']} ({x['interactions']})" for x in list_groups(v.store)[:4])
         typer.echo(f"              in {g.groups} groups, one per interaction (the largest {g.largest_share:.0%}): {labels}…")
     typer.echo("")
     typer.echo(f"The report is {result.report}: open it in a browser (file://{result.report.resolve()}).")

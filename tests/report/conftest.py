@@ -62,7 +62,8 @@ def base(store):
 @pytest.fixture
 def filled(base):
     """``base`` with themes: T001 late delivery (e1, s1, s3), T002 friendly staff (s2, c1, and e3 through
-    the merged T003), T004 new (s2, e3), and one outlier sentence."""
+    the merged T003), T004 new (s2, e3), T005 generic (e1, s2), and one outlier sentence; two theme
+    groups: G01 named "Deliveries" (e1, s1, s3) and G02 labelled by its phrases (s2, c1, e3, e2)."""
     store = base
     add_theme(store, "T001", "Late delivery")
     add_theme(store, "T002", "Friendly staff")
@@ -74,4 +75,16 @@ def filled(base):
     assign(store, "s2", "T004", 0.5, idx=1)
     assign(store, "e3", "T004", 0.5, idx=1)
     store.db.execute("insert into theme_assignments (interaction_id, sentence_idx, theme_id) values ('e2', 0, null)")
+    add_theme(store, "T005", "Called them")
+    assign(store, "e1", "T005", 0.6, idx=2)
+    assign(store, "s2", "T005", 0.6, idx=2)
+    store.db.execute("update themes set generic = 1 where id = 'T005'")
+    store.db.execute("insert into theme_groups (id, label, name, phrases, size) values "
+                     "('G01', 'pedido / tarde', 'Deliveries', '[[\"late order\", 0.5]]', 3), "
+                     "('G02', 'staff / kind', null, '[[\"friendly staff\", 0.4], [\"kind people\", 0.3]]', 4)")
+    store.db.conn.executemany("insert into interaction_groups (interaction_id, group_id, similarity) values (?, ?, ?)",
+                         [("e1", "G01", 0.9), ("s1", "G01", 0.8), ("s3", "G01", 0.7), ("s2", "G02", 0.9),
+                          ("c1", "G02", 0.8), ("e3", "G02", 0.7), ("e2", "G02", 0.6)])
+    store.db.execute("update themes set group_id = 'G01' where id in ('T001', 'T005')")
+    store.db.execute("update themes set group_id = 'G02' where id in ('T002', 'T004')")
     return store

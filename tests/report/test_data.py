@@ -53,6 +53,24 @@ def test_themes_volume_sentiment_and_nps_impact(filled):
     assert d.themes_note is None
 
 
+def test_theme_groups_with_their_figures_and_generic_themes_apart(filled):
+    d = report_data(filled)
+    groups = by(d.theme_groups, "group_id")
+    assert [g["group_id"] for g in d.theme_groups] == ["G02", "G01"]  # largest first
+    g1, g2 = groups["G01"], groups["G02"]
+    assert g1["group"] == "Deliveries"  # the analyst's name wins
+    assert g2["group"] == "friendly staff / kind people"  # else the customers' phrases
+    assert (g1["interactions"], g1["share"], g1["customers"]) == (3, round(3 / 7, 3), 2)
+    assert g1["mean_sentiment"] == round((-0.6 - 0.8 + 0.0) / 3, 3) and g1["negative_share"] == round(2 / 3, 3)
+    assert (g1["nps_mean"], g1["nps_impact"]) == (4.0, -2.0)  # C1 2, C3 6 against 6.0
+    assert g1["themes"] == "Late delivery"  # the generic T005 is not a topic of the group
+    # the generic theme is not a topic: not in the themes table, named in a note
+    assert "T005" not in {t["theme_id"] for t in d.themes} and d.generic_themes == ["Called them"]
+    # filters apply: only G01's survey in October's third week
+    d = report_data(filled, since="2026-10-14", until="2026-10-16", channel="survey")
+    assert [(g["group_id"], g["interactions"]) for g in d.theme_groups] == [("G01", 2), ("G02", 1)]
+
+
 def test_rising_themes_against_previous_period_of_same_length(filled):
     d = report_data(filled, since="2026-10-12", until="2026-10-25")
     assert d.rising_period == {"now": ["2026-10-12", "2026-10-25"], "before": ["2026-09-28", "2026-10-11"]}

@@ -122,3 +122,91 @@ def test_an_intent_taxonomy_is_suggested_from_the_groups(store, tmp_path):
         assert texts and set(texts) <= own  # the customers' own sentences
         assert all(len(ex) <= 4 for ex in intent.examples.values())
     assert loaded.out_of_scope  # greetings and chit-chat kept from the default taxonomy
+
+
+def _keyphrases(store, rows):
+    store.db.conn.executemany("insert into keyphrases (interaction_id, phrase, surface, score, rank) "
+                              "values (?, ?, ?, 0.5, 1)", rows)
+
+
+def test_group_ids_and_names_are_kept_across_runs(store):
+    from voice.themes.groups import carry_ids
+
+    _store_with_three_topics(store)
+    discover(store)
+    find_groups(store, k=3)
+    first = dict(store.db.execute("select interaction_id, group_id from interaction_groups"))
+    washer_gid = first["washer" + str(len(DELIVERY + EXTRA["delivery"]) * 3)]
+    store.db.execute("update theme_groups set name = 'Washing machines' where id = ?", [washer_gid])
+    find_groups(store, k=3)  # the same data: the same groups, the same ids, the name kept
+    assert dict(store.db.execute("select interaction_id, group_id from interaction_groups")) == first
+    assert next(g for g in list_groups(store) if g["id"] == washer_gid)["title"] == "Washing machines"
+    # a cluster that matches no old group gets a new id, never a reused one; an old one goes to one cluster
+    by_group: dict[str, set] = {}
+    for iid, g in first.items():
+        by_group.setdefault(g, set()).add(iid)
+    old = sorted(by_group)
+    gid, names = carry_ids(store, {0: by_group[old[0]], 1: {"new1", "new2"}, 2: set(list(by_group[old[1]])[:2])})
+    assert gid[0] == old[0] and gid[1] not in old and gid[2] not in old and gid[1] != gid[2]
+    assert int(gid[1][1:]) > max(int(g[1:]) for g in old)
+    assert names == ({old[0]: "Washing machines"} if old[0] == washer_gid else {})
+
+
+def test_groups_are_labelled_with_the_phrases_typical_of_them(store):
+    from voice.themes.groups import group_title, phrase_labels
+
+    group_of = {f"a{i}": "G01" for i in range(10)} | {f"b{i}": "G02" for i in range(10)}
+    rows = [(f"a{i}", "identity theft", "identity theft") for i in range(6)]
+    rows += [(f"a{i}", "theft", "theft") for i in range(6)]  # inside a better phrase: skipped
+    rows += [(f"a{i}", "police report", "Police report") for i in range(4)]
+    rows += [(f"{x}{i}", "credit report", "credit report") for x in "ab" for i in range(8)]  # everywhere: no lift
+    rows += [(f"a{i}", "laura", "Laura") for i in range(5)]  # a person's name
+    rows += [(f"b{i}", "debt collector", "debt collector") for i in range(7)]
+    rows += [("a0", "once only", "once only")]
+    for iid in group_of:
+        add_sentences(store, iid, [("en", "A complaint sentence here.")])
+    _keyphrases(store, rows)
+    labels = phrase_labels(store, group_of, exclude={"laura"})
+    assert [p[0] for p in labels["G01"]] == ["identity theft", "police report"]
+    assert [p[0] for p in labels["G02"]] == ["debt collector"]
+    assert group_title(None, labels["G01"], "identity / theft") == "identity theft / police report"
+    assert group_title(None, labels["G02"], "debt / collector") == "debt / collector"  # one phrase: the words
+    assert group_title("Fraud", labels["G01"], "x") == "Fraud"
+
+
+def test_a_theme_spread_over_every_group_is_generic():
+    from collections import Counter
+
+    from voice.themes.groups import generic_themes
+
+    sizes = Counter({"G01": 40, "G02": 30, "G03": 30})
+    votes = {"everywhere": Counter({"G01": 20, "G02": 15, "G03": 15}),  # as the data is: lift 1.0
+             "topical": Counter({"G02": 25, "G01": 2}),  # lift 3.1
+             "rare": Counter({"G01": 1, "G02": 1})}  # too few interactions to tell
+    assert generic_themes(votes, sizes) == {"everywhere"}
+    assert generic_themes(votes, Counter({"G01": 50, "G02": 50})) == set()  # two groups: cannot tell
+
+
+def test_the_taxonomy_file_names_groups(store, tmp_path):
+    import yaml
+
+    from voice.errors import ConfigError
+    from voice.themes import apply_taxonomy, export_taxonomy
+
+    _store_with_three_topics(store)
+    discover(store)
+    find_groups(store, k=3)
+    path = export_taxonomy(store, tmp_path / "themes.yaml")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert len(doc["groups"]) == 3 and all(g["examples"] and g["name"] for g in doc["groups"])
+    gid = doc["groups"][0]["id"]
+    doc["groups"][0]["name"] = "Broken washers"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    apply_taxonomy(store, path)
+    assert next(g for g in list_groups(store) if g["id"] == gid)["title"] == "Broken washers"
+    untouched = [g for g in list_groups(store) if g["id"] != gid]
+    assert all(g["name"] is None for g in untouched)  # an unchanged automatic title is not stored as a name
+    doc["groups"][0]["id"] = "G99"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="G99"):
+        apply_taxonomy(store, path)

@@ -10,12 +10,15 @@ are ISO weeks ("2026-W41").
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from statistics import fmean
 
 from .._text import clip
 from ..store import Store
+from ..themes.groups import generic_theme_ids
 
 TOP_THEMES = 12
 TOP_KEYPHRASES = 20
@@ -35,6 +38,8 @@ COLUMNS = {  # each table's columns, in order (an empty table still exports its 
     "touchpoints": ["touchpoint", "count", "mean_experience", "min_experience", "max_experience",
                     "mean_sentiment"],
     "touchpoint_weeks": ["touchpoint", "week", "count", "mean_experience"],
+    "theme_groups": ["group_id", "group", "interactions", "share", "customers", "mean_sentiment",
+                     "negative_share", "nps_n", "nps_mean", "nps_impact", "themes"],
     "themes": ["theme_id", "theme", "interactions", "customers", "mean_sentiment", "nps_n", "nps_mean",
                "nps_impact"],
     "rising_themes": ["theme_id", "theme", "interactions_now", "interactions_before", "change", "growth"],
@@ -72,7 +77,9 @@ class ReportData:
     channels: list[dict] = field(default_factory=list)
     touchpoints: list[dict] = field(default_factory=list)
     touchpoint_weeks: list[dict] = field(default_factory=list)  # touchpoint x week (heat-map)
-    themes: list[dict] = field(default_factory=list)
+    theme_groups: list[dict] = field(default_factory=list)     # one primary group per interaction
+    themes: list[dict] = field(default_factory=list)            # topical sentence themes (generic ones apart)
+    generic_themes: list[str] = field(default_factory=list)     # names of themes spread over every group
     rising_themes: list[dict] = field(default_factory=list)
     keyphrases: list[dict] = field(default_factory=list)
     product_interest: list[dict] = field(default_factory=list)
@@ -81,7 +88,7 @@ class ReportData:
     rising_period: dict = field(default_factory=dict)           # {now: [from, to], before: [from, to]}
     themes_note: str | None = None                              # set when there are no themes yet
 
-    TABLES = ("weekly", "weekly_total", "channels", "touchpoints", "touchpoint_weeks", "themes",
+    TABLES = ("weekly", "weekly_total", "channels", "touchpoints", "touchpoint_weeks", "theme_groups", "themes",
               "rising_themes", "keyphrases", "product_interest", "valuable_at_risk", "quotes")
 
     def tables(self) -> dict[str, list[dict]]:
@@ -188,8 +195,12 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     if not names:
         data.themes_note = NO_THEMES
     else:
-        data.themes = _themes(rows, by_id, assignments, names, nps, data.summary["nps_mean"])
-        data.rising_themes, data.rising_period = _rising(store, f, rows, assignments, names)
+        generic = generic_theme_ids(store)
+        data.generic_themes = sorted(names[t] for t in generic if t in names)
+        topical = {iid: {t: v for t, v in per.items() if t not in generic} for iid, per in assignments.items()}
+        data.theme_groups = _groups(store, rows, nps, data.summary["nps_mean"], names, generic)
+        data.themes = _themes(rows, by_id, topical, names, nps, data.summary["nps_mean"])
+        data.rising_themes, data.rising_period = _rising(store, f, rows, topical, names)
     data.keyphrases = _keyphrases(store, by_id)
     data.product_interest = _interest(store, f.segment)
     data.valuable_at_risk = _at_risk(store, f.segment)
@@ -288,6 +299,42 @@ def _theme_sentiment(row: _Row, sentences: list[tuple]) -> float | None:
     return _mean([s[3] for s in sentences]) if any(s[3] is not None for s in sentences) else row.sentiment_score
 
 
+def _groups(store: Store, rows, nps, nps_mean, names, generic) -> list[dict]:
+    """The theme groups over the interactions in scope, largest first: volume, share, sentiment, NPS and
+    the group's three largest topical themes."""
+    from ..themes.groups import group_title
+
+    titles = {g: group_title(name, json.loads(phrases or "[]"), label) for g, name, label, phrases in
+              store.db.execute("select id, name, label, phrases from theme_groups")}
+    if not titles:
+        return []
+    group_of = dict(store.db.execute("select interaction_id, group_id from interaction_groups"))
+    top_themes: dict[str, list[str]] = defaultdict(list)
+    for tid, gid in store.db.execute("select id, group_id from themes where group_id is not null "
+                                     "and status in ('active', 'proposed') order by size desc, id"):
+        if tid not in generic and tid in names and len(top_themes[gid]) < 3:
+            top_themes[gid].append(names[tid])
+    members: dict[str, list[_Row]] = defaultdict(list)
+    for r in rows:
+        if r.id in group_of:
+            members[group_of[r.id]].append(r)
+    total = sum(len(m) for m in members.values()) or 1
+    out = []
+    for gid, rs in members.items():
+        customers = {r.customer_id for r in rs if r.customer_id}
+        scores = [nps[c] for c in customers if c in nps]
+        group_nps = _mean(scores, 2)
+        out.append({
+            "group_id": gid, "group": titles.get(gid, gid), "interactions": len(rs), "share": round(len(rs) / total, 3),
+            "customers": len(customers), "mean_sentiment": _mean(r.sentiment_score for r in rs),
+            "negative_share": round(sum(r.sentiment == "negative" for r in rs) / len(rs), 3),
+            "nps_n": len(scores), "nps_mean": group_nps,
+            "nps_impact": round(group_nps - nps_mean, 2) if group_nps is not None and nps_mean is not None else None,
+            "themes": "; ".join(top_themes.get(gid, [])),
+        })
+    return sorted(out, key=lambda d: (-d["interactions"], d["group_id"]))
+
+
 def _themes(rows, by_id, assignments, names, nps, nps_mean) -> list[dict]:
     inter: dict[str, list[str]] = defaultdict(list)
     for iid, per in assignments.items():
@@ -345,10 +392,16 @@ def _rising(store, f: Filters, rows, assignments, names) -> tuple[list[dict], di
 # --- keyphrases, interest, at risk ---------------------------------------
 
 def _keyphrases(store: Store, by_id: dict[str, _Row]) -> list[dict]:
+    """The phrases in most interactions; a phrase made only of people's names (stored before the
+    analysis left them out) is not one."""
+    from ..themes.label import people_names
+
+    people = people_names(store)
     groups: dict[str, list[str]] = defaultdict(list)
     surfaces: dict[str, Counter] = defaultdict(Counter)
     for iid, phrase, surface in store.db.execute("select interaction_id, phrase, surface from keyphrases"):
-        if iid in by_id:
+        words = re.findall(r"[^\W\d_]{3,}", phrase)
+        if iid in by_id and not (words and set(words) <= people):
             groups[phrase].append(iid)
             surfaces[phrase][surface or phrase] += 1
     out = [{"phrase": p, "surface": surfaces[p].most_common(1)[0][0], "interactions": len(iids),

@@ -94,6 +94,11 @@ def charts_for(data: ReportData) -> dict[str, Markup]:
         caption="Mean experience (0–100) by touchpoint and ISO week"
                 + (f" of {next(iter(years))}" if len(years) == 1 else "") + "; lower is orange, higher is green",
         row_header="touchpoint")
+    if data.theme_groups:
+        out["groups_volume"] = charts.hbar_chart(
+            [(g["group"], g["interactions"]) for g in data.theme_groups], title="Theme groups by volume",
+            x_label="interactions", value_format="{:.0f}",
+            notes=[f"{100 * g['share']:.0f}%, sentiment {num(g['mean_sentiment'])}" for g in data.theme_groups])
     if data.themes:
         top = data.themes[:12]
         out["themes_volume"] = charts.hbar_chart(

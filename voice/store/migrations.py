@@ -450,3 +450,15 @@ def m010_corrections(db: sqlite_utils.Database) -> None:
             note text
         )""")
     db.execute("create index corrections_interaction on corrections(interaction_id)")
+
+
+@migrations
+def m011_group_names_and_generic_themes(db: sqlite_utils.Database) -> None:
+    """Theme groups keep their ids across runs (a new run's group that shares most of its interactions
+    with an old one takes its id) and get an analyst's ``name`` (kept with the id) and a label of the
+    customers' own ``phrases`` (JSON [[phrase, weight], ...]). ``themes.generic``: 1 for a sentence theme
+    spread over the groups as the data is (it says nothing about what an interaction is about: "I called
+    them", "thank you for your help"); such themes are kept but not shown as topics."""
+    db.execute("alter table theme_groups add column name text")
+    db.execute("alter table theme_groups add column phrases text")
+    db.execute("alter table themes add column generic integer not null default 0")

@@ -12,9 +12,9 @@ accept, split, pin) that is re-applied to every sentence already assigned.
 """
 
 from .discover import ThemeReport, discover
-from .groups import GroupReport, find_groups, list_groups
+from .groups import GroupReport, find_groups, generic_theme_ids, group_examples, list_groups
 from .read import interaction_themes, list_themes, theme_examples
 from .taxonomy import apply_taxonomy, export_taxonomy
 
-__all__ = ["GroupReport", "ThemeReport", "apply_taxonomy", "find_groups", "list_groups", "discover", "export_taxonomy", "interaction_themes", "list_themes",
+__all__ = ["GroupReport", "ThemeReport", "apply_taxonomy", "find_groups", "generic_theme_ids", "group_examples", "list_groups", "discover", "export_taxonomy", "interaction_themes", "list_themes",
            "theme_examples"]

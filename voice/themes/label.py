@@ -5,10 +5,11 @@ the theme, so a bilingual theme reads "entrega / express / delivery"."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
+
+from .._text import name_words
 
 
 def _stop_words() -> list[str]:
@@ -26,7 +27,7 @@ def people_names(store) -> set[str]:
     words: set[str] = set()
     for (name,) in store.db.execute("select name from customers where name is not null "
                                     "union select speaker from turns where speaker is not null"):
-        words.update(re.findall(r"[^\W\d_]{3,}", name.lower()))  # as the vectorizer splits words
+        words.update(name_words(name))  # as the vectorizer splits words; "Cliente" is a role, not a name
     return words
 
 

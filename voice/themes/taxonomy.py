@@ -9,6 +9,9 @@ the theme and pulls similar ones). ``label``, ``keyphrases``, ``size`` and
 ``examples`` are there to read. Applying bumps the taxonomy version, recomputes
 centroids (members plus pinned sentences) and assigns every sentence again,
 stamped with the new version.
+
+Theme groups (the level above, :mod:`.groups`) are listed under ``groups:``; their ``name`` may be changed
+(it stays with the group's id across runs); ``phrases``, ``words``, ``size`` and ``examples`` are to read.
 """
 
 from __future__ import annotations
@@ -57,9 +60,19 @@ def export_taxonomy(store: Store, path: str | Path, *, examples: int = 3) -> Pat
     head = (f"# voice themes taxonomy, version {version(store)}. Edit, then: voice themes apply {path.name}\n"
             "# Per theme: name: ..., status: active|proposed|retired, merge_into: T003,\n"
             "#   split: [{name: ..., examples: [sentence, ...]}, ...], pinned: [sentence, ...]\n"
-            "# label, keyphrases, size and examples are for reading; changes to them are ignored.\n")
-    body = yaml.safe_dump({"version": version(store), "themes": entries}, allow_unicode=True, sort_keys=False,
-                          width=110)
+            "# label, keyphrases, size and examples are for reading; changes to them are ignored.\n"
+            "# Per group (the level above the themes): name: ... (kept with the group's id on later runs).\n")
+    from .groups import group_examples, group_title
+
+    groups = []
+    for gid, name, label, phrases, size in store.db.execute(
+            "select id, name, label, phrases, size from theme_groups order by size desc, id"):
+        phrases = json.loads(phrases or "[]")
+        groups.append({"id": gid, "name": group_title(name, phrases, label), "phrases": [p[0] for p in phrases],
+                       "words": label, "size": size,
+                       "examples": [e["text"][:200] for e in group_examples(store, gid, limit=examples)]})
+    body = yaml.safe_dump({"version": version(store), "groups": groups, "themes": entries}, allow_unicode=True,
+                          sort_keys=False, width=110)
     path.write_text(head + body, encoding="utf-8")
     return path
 
@@ -135,10 +148,37 @@ def read_taxonomy(path: str | Path, known: dict[str, Theme]) -> list[dict]:
     return entries
 
 
+def read_group_names(path: str | Path, store: Store) -> dict[str, str]:
+    """{group id: name} from the file's ``groups:`` list (absent: none), validated against the store."""
+    path = Path(path)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    groups = doc.get("groups") or [] if isinstance(doc, dict) else []
+    if not isinstance(groups, list):
+        raise ConfigError(f"{path}: 'groups:' must be a list.", fix="start from a file written by `voice themes export`.")
+    known = {r[0] for r in store.db.execute("select id from theme_groups")}
+    names = {}
+    for n, e in enumerate(groups, 1):
+        if not isinstance(e, dict) or "id" not in e:
+            raise _fail(path, f"group entry {n}", "has no 'id'.", "keep each group's 'id: G..' line as exported.")
+        gid = str(e["id"])
+        if gid not in known:
+            raise _fail(path, f"group {gid}", "no such group in the database (groups are found again by "
+                        "'voice themes discover').", "export the taxonomy again and edit the new file.")
+        name = e.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise _fail(path, f"group {gid}, field 'name'", f"must be a non-empty text, got {name!r}.",
+                        "write name: Some words")
+        names[gid] = name.strip()
+    return names
+
+
 def apply_taxonomy(store: Store, path: str | Path, *, encoder=None) -> int:
     """Apply the edited file; returns the new taxonomy version."""
+    from .groups import group_title
+
     themes = {t.id: t for t in load_themes(store)}
     entries = read_taxonomy(path, themes)
+    group_names = read_group_names(path, store)
     enc_name = encoder or next((t.encoder for t in themes.values() if t.encoder), None)
     enc = corpus.encoder_for(store, _encoder_spec(enc_name))
     row = store.db.execute("select value from settings where key = ?", [ASSIGN_KEY]).fetchone()
@@ -196,6 +236,10 @@ def apply_taxonomy(store: Store, path: str | Path, *, encoder=None) -> int:
         db.conn.executemany(
             "update theme_assignments set theme_id = ?, similarity = ? where interaction_id = ? and sentence_idx = ?",
             [(tid, float(s), k[0], k[1]) for k, tid, s in zip(sentences.keys, ids, sims)])
+        for gid, name, label, phrases in db.execute("select id, name, label, phrases from theme_groups").fetchall():
+            wanted = group_names.get(gid)
+            if wanted and wanted != group_title(name, json.loads(phrases or "[]"), label):
+                db.execute("update theme_groups set name = ? where id = ?", [wanted, gid])
         set_version(store, new_version)
         refresh(store)
     return new_version
