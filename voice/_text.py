@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def clip(text: str | None, limit: int, *, whole_words: bool = False) -> str:
     """``text`` on one line (runs of whitespace made one space), cut to ``limit``
@@ -12,3 +14,20 @@ def clip(text: str | None, limit: int, *, whole_words: bool = False) -> str:
     cut = flat[:limit]
     cut = cut.rsplit(" ", 1)[0] if whole_words else cut.rstrip()
     return cut + "…"
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]{3,}")
+#: words of speaker labels that name a role or a channel, not a person ("Cliente", "Agent 2", "SPEAKER_00")
+NOT_NAME_WORDS = frozenset("""
+    agente agent operador operadora operator asesor asesora advisor adviser rep representative representante
+    soporte support teleoperador teleoperadora supervisor supervisora tecnico tecnica technician especialista
+    specialist ivr bot cliente clienta customer client caller llamante usuario usuaria user abonado abonada
+    consumidor consumidora consumer spk spkr speaker hablante locutor interlocutor participante participant
+    persona voz voice canal channel desconocido unknown
+""".split())
+
+
+def name_words(name: str) -> list[str]:
+    """The lower-case words (3+ letters) of a person's name or speaker label, role words left out:
+    "Laura Gómez" -> ["laura", "gómez"], "Cliente" -> [], "Agente Laura" -> ["laura"]."""
+    return [w for w in _NAME_WORD.findall(name.lower()) if w not in NOT_NAME_WORDS]

@@ -146,3 +146,27 @@ def test_greetings_and_closings_are_not_keyphrases():
     assert not keys & {"hola", "buenos días", "saludo", "gracias", "hi team", "team", "morning", "good morning",
                        "kind regard", "kind regards", "regards"}
     assert "entrega" in " ".join(keys) and "express delivery" in keys
+
+
+def test_people_the_store_knows_are_not_keyphrases(extractor):
+    from voice.keyphrases.extract import names_person
+    from voice.keyphrases.candidates import Candidate
+
+    text = ("Gracias, Tom, por la ayuda con la factura duplicada. Javier Morales me prometió el reembolso "
+            "de la factura duplicada y nunca llegó. El precio del envío express es abusivo.")
+    people = frozenset({"tom", "javier", "morales", "price"})
+    [plain] = extractor([Doc("1", "email", text, lang="es")])
+    [doc] = extractor([Doc("2", "email", text, lang="es", extra={"people": people})])
+    assert {"tom", "javier morales"} & set(keys(plain))  # the tagger takes names for nouns
+    assert not any(w in k.split() for k in keys(doc) for w in ("tom", "javier", "morales"))
+    assert any("factura" in k for k in keys(doc)) and any("envío express" in k for k in keys(doc))
+
+    def cand(key, surface):
+        c = Candidate(key)
+        c.surfaces[surface] += 1
+        return c
+
+    assert names_person(cand("javier", "javier"), people)  # every word a name, whatever the case
+    assert names_person(cand("queja de javier", "queja de Javier"), people)  # a capitalised name inside
+    assert not names_person(cand("price increase", "price increase"), people)  # a word that is also a surname
+    assert not names_person(cand("factura", "Factura"), people)

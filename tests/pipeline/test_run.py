@@ -142,3 +142,32 @@ def test_each_run_records_the_encoder_and_components_behind_it(store):
     components = json.loads(store.db.execute("select components from analysis_runs").fetchone()[0])
     assert components["encoder"] == "fake-enc-1.2"
     assert components["shout"] == {"component": "test.shout.v1", "word": "rota"}
+
+
+SEEN: dict = {}
+
+
+@component("test.seen.v1")
+def make_seen():
+    def seen(docs):  # keeps the people each doc carried in ``extra``
+        SEEN.update({d.interaction_id: d.extra.get("people") for d in docs})
+        return docs
+    return seen
+
+
+def test_each_doc_carries_the_names_of_the_people_the_store_knows(store):
+    from voice.pipeline.run import given_names
+    from voice.records import Turn
+
+    call = make_call(7, customer_text="Gracias, Laura, muy amable.")
+    call.turns[0] = Turn(0, "agent", "Luna Hogar, le atiende Laura Gómez.", "Laura Gómez", 0.0, 3.0)
+    email = make_email(8, text="Mi pedido no llega.")
+    store.add_interactions([call, email])
+    store.db.execute("insert into customers (id, name) values ('C9', 'Tomás Reid')")
+    store.db.execute("update interactions set customer_id = 'C9' where id = ?", [email.id])
+    pipe = Pipeline.from_dict({"pipeline": {"name": "t"}, "steps": [{"name": "seen", "component": "test.seen.v1"}]})
+    analyze(store, pipe.build(encoder=None))
+    assert {"tomás", "laura"} <= given_names(store) and "cliente" not in given_names(store)  # a role, not a name
+    assert {"laura", "gómez"} <= SEEN[call.id]  # the speakers of its own call, every word
+    assert {"tomás", "reid"} <= SEEN[email.id] and "gómez" not in SEEN[email.id]
+    assert "laura" in SEEN[email.id]  # a given name known anywhere in the store

@@ -20,6 +20,7 @@ made non-increasing in the returned order.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -81,7 +82,9 @@ class KeyphraseExtractor:
                                               lemmatize=lemmatize)
                 else:
                     cands = ngram_candidates(sdoc, max_words=min(self.max_words, 3))
-                found = sorted(cands.values(), key=lambda c: (min(c.offsets), -c.count))
+                people = docs[i].extra.get("people")
+                found = sorted((c for c in cands.values() if not (people and names_person(c, people))),
+                               key=lambda c: (min(c.offsets), -c.count))
                 if len(found) > self.max_candidates:  # keep the most frequent, then the earliest
                     found = sorted(found, key=lambda c: (-c.count, min(c.offsets)))[: self.max_candidates]
                 out[i] = (found, len(sdoc))
@@ -124,6 +127,19 @@ class KeyphraseExtractor:
             d.keyphrases = self.rank(cands, vecs[start:start + len(cands)], d.embedding) if cands else []
             start += len(cands)
         return docs
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def names_person(cand: Candidate, people: frozenset[str] | set[str]) -> bool:
+    """Whether a candidate names a person: every word of it is a name word, or one of its words is
+    written capitalised ("Javier", "Gracias Tom") and is a name word. ``people``: lower-case words of
+    the names that the store knows (``Doc.extra["people"]``, set by the analysis)."""
+    words = _WORDS.findall(cand.key)
+    if words and all(len(w) < 3 or w in people for w in words):
+        return True
+    return any(w[:1].isupper() and w.lower() in people for w in _WORDS.findall(cand.surface))
 
 
 def _lazy_lemmatizer(nlp):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._clock import utc_now
+from .._text import name_words
 from ..learn import reapply
 from ..store import Store
 from .doc import Doc
@@ -69,6 +70,29 @@ def to_doc(row: dict[str, Any], turns: list[tuple[int, str, str]]) -> Doc:
     return Doc(row["id"], row["channel"], unwrap(row["text"] or ""))
 
 
+def given_names(store: Store) -> frozenset[str]:
+    """The first word of every customer's and call speaker's name, lower-case ("ana", "thomas"): a
+    capitalised one in a text is a person, whoever's interaction it is (``Doc.extra["people"]``)."""
+    words = set()
+    for (name,) in store.db.execute("select name from customers where name is not null "
+                                    "union select speaker from turns where speaker is not null"):
+        words.update(name_words(name)[:1])
+    return frozenset(words)
+
+
+def people_words(store: Store, ids: list[str]) -> dict[str, frozenset[str]]:
+    """Per interaction: every word of its customer's name and of its call's speakers' names."""
+    out: dict[str, set[str]] = {}
+    marks = ",".join("?" * len(ids))
+    for iid, name in store.db.execute(
+            f"select x.id, c.name from interactions x join customers c on c.id = x.customer_id "
+            f"where x.id in ({marks}) and c.name is not null union all "
+            f"select interaction_id, speaker from turns where interaction_id in ({marks}) and speaker is not null",
+            [*ids, *ids]):
+        out.setdefault(iid, set()).update(name_words(name))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: int = 64,  # noqa: A002
             progress: Progress | None = None, limit: int | None = None) -> AnalyzeReport:
     """Analyse interactions not analysed yet (``all``: every one again)."""
@@ -86,6 +110,7 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     if limit is not None:
         total = min(total, limit)
     done = 0
+    given: frozenset[str] | None = None  # read once, when there is something to analyse
     while done < total:
         rows = [dict(r) for r in db.query(
             f"select x.id, x.channel, x.direction, x.text {pending_sql} order by x.timestamp, x.id limit ?",
@@ -100,6 +125,11 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
                     f"({','.join('?' * len(call_ids))}) order by interaction_id, idx", call_ids):
                 turns.setdefault(iid, []).append((idx, role, text))
         docs = [to_doc(r, turns.get(r["id"], [])) for r in rows]
+        if given is None:
+            given = given_names(store)
+        own = people_words(store, [r["id"] for r in rows])
+        for d in docs:
+            d.extra["people"] = given | own.get(d.interaction_id, frozenset())
         live = [d for d in docs if d.text.strip()]
         if live:
             pipeline(live)
