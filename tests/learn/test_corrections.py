@@ -37,6 +37,17 @@ def test_a_correction_is_kept_with_who_and_when_and_wins_at_once(analysed):
                                                                      ("sentiment", "ana")]
 
 
+def test_a_corrected_sentence_moves_its_interaction_unless_that_was_corrected_too(analysed):
+    # the model read "No me fío nada." as praise (+0.8) and the whole call as positive (+0.4)
+    correct(analysed, "i1", "sentiment", "negative", sentence=1)
+    label, score = _row(analysed, "select sentiment, sentiment_score from analyses where interaction_id = 'i1'")
+    # the corrected sentence (-1, full weight) outweighs the other (+0.2, weight 0.2)
+    assert label == "negative" and score == pytest.approx((0.2 * 0.2 + 1.0 * -1.0) / 1.2, abs=0.01)
+    correct(analysed, "i1", "sentiment", "neutral", by="ana")  # the analyst says what the whole is
+    correct(analysed, "i1", "sentiment", "positive", sentence=0)
+    assert _row(analysed, "select sentiment from analyses where interaction_id = 'i1'")[0] == "neutral"
+
+
 def test_the_latest_correction_wins_again_after_a_new_analysis(analysed):
     correct(analysed, "i1", "sentiment", "neutral", sentence=1, by="ana")
     correct(analysed, "i1", "sentiment", "negative", sentence=1, by="ana")  # changed her mind: the latest counts

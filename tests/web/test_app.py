@@ -144,6 +144,15 @@ def test_themes_pages(client):
     one = client.get("/themes/T001")
     assert one.status_code == 200 and "Examples" in one.text and 'href="/interactions/' in one.text
     assert client.get("/themes/T999").status_code == 404
+    # the groups above the themes, each with its page of interactions
+    import re
+
+    groups = re.findall(r'href="/groups/(G\d+)"', r.text)
+    assert 'id="groups"' in r.text and len(groups) >= 3
+    g = client.get(f"/groups/{groups[0]}")
+    assert g.status_code == 200 and "Interactions nearest its centre" in g.text
+    assert g.text.count('href="/interactions/') >= 3
+    assert client.get("/groups/G999").status_code == 404
 
 
 def test_segment_page_and_csv(client, demo_db):
@@ -283,3 +292,64 @@ def test_the_app_cannot_write(demo_db):
     assert _digest(demo_db) == before
 
 
+
+
+# --- corrections ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path):
+    path = tmp_path / "voice.db"
+    src, dst = sqlite3.connect(demo_db), sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return path
+
+
+def test_without_a_token_the_app_offers_no_corrections_and_refuses_them(demo_copy):
+    before = _digest(demo_copy)
+    iid = _interaction_ids(demo_copy, 1)[0]
+    with TestClient(create_app(demo_copy), base_url=BASE) as c:
+        page = c.get(f"/interactions/{iid}").text
+        assert 'class="correct"' not in page
+        r = c.post(f"/interactions/{iid}/correct", data={"field": "sentiment", "value": "negative"})
+        assert r.status_code == 403 and "--token" in r.text
+    assert _digest(demo_copy) == before
+
+
+def test_with_the_token_an_analyst_corrects_sentiment_intent_and_theme(demo_copy):
+    conn = sqlite3.connect(demo_copy)
+    iid, idx = conn.execute("select s.interaction_id, s.idx from sentences s join analyses a using (interaction_id) "
+                            "where s.kind is null and s.sentiment = 'positive' order by 1, 2 limit 1").fetchone()
+    theme = conn.execute("select id from themes where status = 'active' order by id limit 1").fetchone()[0]
+    conn.close()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(create_app(demo_copy, token=TOKEN), base_url=BASE) as c:
+        page = c.get(f"/interactions/{iid}", headers=auth).text
+        assert page.count('class="correct"') >= 3  # the interaction's sentiment and intents, each sentence
+        r = c.post(f"/interactions/{iid}/correct", headers=auth, follow_redirects=False,
+                   data={"field": "sentiment", "sentence": str(idx), "value": "negative", "by": "ana"})
+        assert r.status_code == 303 and r.headers["location"].startswith(f"/interactions/{iid}?corrected=sentiment")
+        c.post(f"/interactions/{iid}/correct", headers=auth, data={"field": "intent", "value": "complaint, refund_return"})
+        c.post(f"/interactions/{iid}/correct", headers=auth,
+               data={"field": "theme", "sentence": str(idx), "value": theme})
+        page = c.get(f"/interactions/{iid}?corrected=theme", headers=auth).text
+        assert 'id="corrections"' in page and "by ana" in page and "is stored" in page
+        # a bad value says what to do, and stores nothing
+        bad = c.post(f"/interactions/{iid}/correct", headers=auth, data={"field": "sentiment", "value": "angry"})
+        assert bad.status_code == 400 and "negative, neutral, positive" in bad.text
+        assert c.post(f"/interactions/{iid}/correct", headers=auth, data={"field": "mood", "value": "x"}).status_code == 400
+        # a form posted from another site is refused
+        other = c.post(f"/interactions/{iid}/correct", data={"field": "sentiment", "value": "positive"},
+                       headers={**auth, "Origin": "http://attacker.example"})
+        assert other.status_code == 403
+    conn = sqlite3.connect(demo_copy)
+    assert conn.execute("select sentiment from sentences where interaction_id = ? and idx = ?", [iid, idx]).fetchone() \
+        == ("negative",)
+    assert {r[0] for r in conn.execute("select intent from intents where interaction_id = ?", [iid])} == \
+        {"complaint", "refund_return"}
+    assert conn.execute("select theme_id from theme_assignments where interaction_id = ? and sentence_idx = ?",
+                        [iid, idx]).fetchone() == (theme,)
+    assert [r[0] for r in conn.execute("select by from corrections order by id")] == ["ana", "web", "web"]
+    conn.close()

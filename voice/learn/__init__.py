@@ -95,6 +95,10 @@ def _apply(store: "Store", interaction_id: str, sentence: int | None, field: str
         table, where = ("sentences", " and idx = ?") if sentence is not None else ("analyses", "")
         db.execute(f"update {table} set sentiment = ?, sentiment_score = ? where interaction_id = ?{where}",
                    [value, SCORE[value], interaction_id, *([sentence] if sentence is not None else [])])
+        if sentence is not None and not db.execute(
+                "select 1 from corrections where interaction_id = ? and field = 'sentiment' and sentence_idx is null",
+                [interaction_id]).fetchone():
+            _resum(store, interaction_id)
     elif field == "intent":
         db.execute("delete from intents where interaction_id = ?", [interaction_id])
         db.conn.executemany("insert into intents (interaction_id, intent, confidence, model) values (?, ?, 1.0,"
@@ -103,6 +107,25 @@ def _apply(store: "Store", interaction_id: str, sentence: int | None, field: str
         db.execute("insert or replace into theme_assignments (interaction_id, sentence_idx, theme_id, similarity,"
                    " version, assigned_at) values (?, ?, ?, null, (select coalesce(max(version), 0) from"
                    " theme_assignments), ?)", [interaction_id, sentence, value, utc_now()])
+
+
+def _resum(store: "Store", interaction_id: str) -> None:
+    """The interaction's sentiment again from its sentences, after one of them was corrected (and the
+    interaction itself was not): as the analysis weighs them, a sentence counts by how far from neutral it
+    is (weight |score|), so a corrected sentence (score -1 or +1) counts fully; the label is the one its
+    sentences carry most weight for."""
+    rows = store.db.execute("select sentiment, sentiment_score from sentences where interaction_id = ?"
+                            " and sentiment is not null and sentiment_score is not null", [interaction_id]).fetchall()
+    if not rows:
+        return
+    weights = [abs(score) + 1e-3 for _, score in rows]
+    score = sum(w * s for w, (_, s) in zip(weights, rows)) / sum(weights)
+    mass = {label: 0.0 for label in LABELS}
+    for w, (label, _) in zip(weights, rows):
+        mass[label] += w
+    label = max(LABELS, key=lambda lb: (mass[lb], lb == "neutral"))
+    store.db.execute("update analyses set sentiment = ?, sentiment_score = ? where interaction_id = ?",
+                     [label, round(score, 4), interaction_id])
 
 
 def reapply(store: "Store", interaction_ids: Iterable[str]) -> int:

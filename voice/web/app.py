@@ -10,7 +10,11 @@ themes packages) and render a template; the few reads the API lacks are in
   cookie set by one visit to ``/?token=...``), else 401;
 * without a token only loopback Host headers are answered (no DNS rebinding);
 * every page is escaped by Jinja2's autoescape and sent with a strict
-  Content-Security-Policy (no inline script, nothing from another origin).
+  Content-Security-Policy (no inline script, nothing from another origin);
+* the one write, an analyst's correction (``POST /interactions/{id}/correct``), exists only when the app
+  runs with a token (without one the app is read-only: anyone on the machine could post); it opens the
+  file read-write for that request alone, refuses a form posted from another origin, and stores who
+  corrected what (:mod:`voice.learn`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import (
@@ -36,6 +40,7 @@ from fastapi.responses import (
 )
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ..api import Voice
@@ -43,7 +48,9 @@ from ..errors import ConfigError, NotFound, VoiceError
 from .. import report as report_mod
 from .. import search as search_mod
 from .. import themes as themes_mod
+from ..learn import correct as correct_one
 from ..segments import COLUMNS, write_csv
+from ..store import Store
 from . import reads
 from .readonly import check_database, open_readonly
 from .render import make_environment
@@ -181,7 +188,20 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/themes", response_class=HTMLResponse)
     def themes(request: Request, *, v: VoiceDep):
-        return page(request, "themes.html", title="Themes", themes=themes_mod.list_themes(v.store))
+        generic = themes_mod.generic_theme_ids(v.store)
+        rows = themes_mod.list_themes(v.store)
+        return page(request, "themes.html", title="Themes", groups=themes_mod.list_groups(v.store),
+                    themes=[t for t in rows if t["id"] not in generic],
+                    generic=[t for t in rows if t["id"] in generic])
+
+    @app.get("/groups/{group_id}", response_class=HTMLResponse)
+    def group(request: Request, *, group_id: str, v: VoiceDep):
+        found = next((g for g in themes_mod.list_groups(v.store, generic=True) if g["id"] == group_id), None)
+        if found is None:
+            raise NotFound(f"there is no theme group {group_id!r}.",
+                           fix="pick one from the themes page (groups are found again by 'voice themes discover').")
+        return page(request, "group.html", title=f"Group {found['title']}", group=found,
+                    examples=themes_mod.group_examples(v.store, group_id, limit=20))
 
     @app.get("/themes/{theme_id}", response_class=HTMLResponse)
     def theme(request: Request, *, theme_id: str, v: VoiceDep):
@@ -223,7 +243,43 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         who = v.customer(item["customer_id"]) if item.get("customer_id") else None
         return page(request, "interaction.html", title=item.get("subject") or f"Interaction {interaction_id}",
                     item=item, who=who, analysis=reads.interaction_analysis(v.store, interaction_id),
-                    theme_ids=theme_ids)
+                    theme_ids=theme_ids, can_correct=token is not None, sentiments=SENTIMENTS,
+                    corrected=_text(request.query_params.get("corrected")),
+                    corrections=reads.interaction_corrections(v.store, interaction_id),
+                    theme_choices=reads.theme_choices(v.store) if token is not None else [])
+
+    @app.post("/interactions/{interaction_id}/correct")
+    async def correct(request: Request, interaction_id: str):
+        if token is None:
+            raise HTTPException(403, "Corrections need 'voice serve --token …': without a token the app is "
+                                     "read-only. Or correct on the command line: voice label …")
+        origin = request.headers.get("origin")
+        if origin and origin != "null" and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}":
+            raise HTTPException(403, "This form was sent from another site.")
+        form = {k: val for k, val in parse_qsl((await request.body()).decode("utf-8", "replace"),
+                                               keep_blank_values=True)}
+        field = _choice(form.get("field"), ("sentiment", "intent", "theme"), "field")
+        if field is None:
+            raise BadQuery("no field to correct.", fix="send field=sentiment|intent|theme and value=….")
+        raw = (form.get("sentence") or "").strip()
+        if raw and not raw.isdigit():
+            raise BadQuery(f"sentence={raw!r} is not a sentence number.", fix="sentences are numbered from 0.")
+        value: str | list[str] = (form.get("value") or "").strip()
+        if field == "intent":
+            value = [x.strip() for x in re.split(r"[,;\s]+", value) if x.strip()]
+
+        def write() -> None:  # in a worker thread: the lock may be held by a request being served
+            with lock:
+                writer = Store.open(path)
+                try:
+                    correct_one(writer, interaction_id, field, value, sentence=int(raw) if raw else None,
+                                by=(form.get("by") or "").strip()[:80] or "web", note="web app")
+                finally:
+                    writer.close()
+
+        await run_in_threadpool(write)
+        return RedirectResponse(f"/interactions/{quote(interaction_id, safe='')}?corrected={field}#analysis",
+                                status_code=303)
 
     @app.get("/segments", response_class=HTMLResponse)
     def segments(request: Request, *, product: str | None = None, min_interest: str | None = None,

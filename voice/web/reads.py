@@ -75,8 +75,9 @@ def interaction_analysis(store: Store, interaction_id: str) -> dict[str, Any]:
             "order by start", [interaction_id])]
     if "sentences" in tables:
         out["sentences"] = [dict(r) for r in db.query(
-            "select idx, text, lang, sentiment, sentiment_score from sentences where interaction_id = ? order by idx",
-            [interaction_id])]
+            "select s.idx, s.text, s.lang, s.sentiment, s.sentiment_score, s.kind, ta.theme_id from sentences s "
+            "left join theme_assignments ta on ta.interaction_id = s.interaction_id and ta.sentence_idx = s.idx "
+            "where s.interaction_id = ? order by s.idx", [interaction_id])]
     if "experience" in tables:
         row = next((dict(r) for r in db.query(
             "select touchpoint, score, components from experience where interaction_id = ?", [interaction_id])), None)
@@ -87,3 +88,19 @@ def interaction_analysis(store: Store, interaction_id: str) -> dict[str, Any]:
                 row["components"] = []
             out["experience"] = row
     return out
+
+
+def interaction_corrections(store: Store, interaction_id: str) -> list[dict[str, Any]]:
+    """Analysts' corrections of this interaction, latest first (empty on a database without them)."""
+    if "corrections" not in store.db.table_names():
+        return []
+    return [{**dict(r), "value": json.loads(r["value"])} for r in store.db.query(
+        "select sentence_idx, field, value, by, at from corrections where interaction_id = ? order by id desc",
+        [interaction_id])]
+
+
+def theme_choices(store: Store) -> list[tuple[str, str]]:
+    """(id, name) of the themes a sentence can be moved to."""
+    return [(r[0], r[1]) for r in store.db.execute(
+        "select id, coalesce(nullif(name, ''), label, id) from themes where status in ('active', 'proposed') "
+        "order by size desc, id")]
