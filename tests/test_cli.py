@@ -218,3 +218,30 @@ def test_search_from_the_command_line(tmp_path):
     hits = json.loads(run("search", "lavadora rota", "--db", db, "--json", "--mode", "text").output)
     assert [h["customer_id"] for h in hits] == ["C001"]
     assert run("search", "x", "--db", db, "--mode", "bogus").exit_code == 1
+
+
+def test_corrected_intents_export_into_a_taxonomy_that_trains(tmp_path):
+    from pathlib import Path
+
+    from tests.helpers import add_analysed
+    from voice.store import Store
+
+    db = tmp_path / "v.db"
+    assert run("init", "--db", db).exit_code == 0
+    store = Store.open(db)
+    for n, text in enumerate(["My parcel went to the wrong town.", "The courier left it at the wrong address.",
+                              "Wrong address on my delivery again."]):
+        add_analysed(store, f"i{n}", "2026-10-01T10:00:00", text, intents={"praise": 0.7})
+    store.close()
+    for n in range(3):
+        assert run("label", "intent", f"i{n}", "wrong_address", "--db", db).exit_code == 0
+    default = Path(__file__).resolve().parents[1] / "models" / "intents" / "default.yaml"
+    r = run("label", "export-intents", tmp_path / "mine.yaml", "--taxonomy", default, "--db", db)
+    assert r.exit_code == 0, r.output
+    assert "3 examples from corrections added" in r.output and "wrong_address +3" in r.output
+    r = run("train", "intent", "--taxonomy", tmp_path / "mine.yaml", "--out", tmp_path / "mine")
+    assert r.exit_code == 0, r.output
+    import json as _json
+
+    config = _json.loads((tmp_path / "mine" / "config.json").read_text(encoding="utf-8"))
+    assert "wrong_address" in config["intents"] and len(config["intents"]) == 12

@@ -567,6 +567,27 @@ def label_export(file: Annotated[Path, typer.Argument(help="The CSV to write (te
                f"voice train sentiment --data ../shared/data --data {file}")
 
 
+@label_app.command("export-intents")
+def label_export_intents(file: Annotated[Path, typer.Argument(help="The taxonomy YAML to write.")],
+                         taxonomy: Annotated[Path, typer.Option(help="The taxonomy the corrections add to.")] =
+                         Path("models/intents/default.yaml"),
+                         db: DbOption = Path("voice.db")) -> None:
+    """Write the taxonomy with the corrected intents added as examples: voice train intent --taxonomy FILE."""
+    from .learn import export_intent_examples
+
+    try:
+        out = export_intent_examples(_open(db).store, taxonomy, file)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    n = sum(out.added.values())
+    typer.echo(f"{n} examples from corrections added to {taxonomy.name} in {file}"
+               + (": " + ", ".join(f"{k} +{v}" for k, v in sorted(out.added.items())) if n else ""))
+    if out.skipped:
+        typer.echo("  not added (intents the taxonomy lacks, with fewer examples than one needs): "
+                   + ", ".join(f"{k} ({v})" for k, v in out.skipped.items()))
+    typer.echo(f"  train with: voice train intent --taxonomy {file} --out models/intents/mine")
+
+
 @themes_app.command("discover")
 def themes_discover(db: DbOption = Path("voice.db"),
                     rebuild: Annotated[bool, typer.Option(help="Start over: retire every theme and cluster again.")] = False,

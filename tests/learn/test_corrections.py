@@ -1,6 +1,7 @@
 """Analysts' corrections: stored with who and when, applied at once, kept through a new analysis."""
 
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,42 @@ def test_a_correction_re_scores_its_customer(store):
     assert (report.customers, report.unchanged) == (1, 1)  # Ana again, Luis untouched
     after = store.db.execute("select score from experience where interaction_id = 'a1'").fetchone()[0]
     assert after < before - 20
+
+
+def test_corrected_intents_become_taxonomy_examples(store, tmp_path):
+    import yaml
+
+    from voice.intent import load_taxonomy
+    from voice.learn import export_intent_examples
+
+    texts = {"a": ("es", "Quiero devolver la lavadora, llegó rota."), "b": ("en", "Please refund the broken fridge."),
+             "c": ("es", "¿Qué tiempo hace hoy en Madrid?"), "d": ("en", "My parcel was sent to the wrong town."),
+             "e": ("en", "The courier left my parcel at the wrong address."), "f": ("es", "Solo una duda rara.")}
+    for iid, (lang, text) in texts.items():
+        add_analysed(store, iid, "2026-10-01T10:00:00", text, intents={"praise": 0.6})
+        store.db.execute("update analyses set lang = ? where interaction_id = ?", [lang, iid])
+        store.db.execute("insert into sentences (interaction_id, idx, text, lang) values (?, 0, ?, ?)", [iid, text, lang])
+    store.db.execute("insert into sentences (interaction_id, idx, text, lang, kind) values ('a', 1, 'Un saludo.', 'es', 'signoff')")
+    correct(store, "a", "intent", "praise")
+    correct(store, "a", "intent", ["refund_return", "complaint"])  # the latest counts
+    correct(store, "b", "intent", "refund_return")
+    correct(store, "c", "intent", "other")
+    correct(store, "d", "intent", "wrong_address")  # not in the taxonomy: two examples make a new intent
+    correct(store, "e", "intent", "wrong_address")
+    correct(store, "f", "intent", "rare_question")  # one example: not enough, skipped and counted
+    default = Path(__file__).resolve().parents[2] / "models" / "intents" / "default.yaml"
+    with pytest.warns(UserWarning, match="wrong_address"):  # two examples train, with a warning
+        out = export_intent_examples(store, default, tmp_path / "mine.yaml")
+    assert out.added == {"refund_return": 2, "complaint": 1, "out_of_scope": 1, "wrong_address": 2}
+    assert out.skipped == {"rare_question": 1}
+    with pytest.warns(UserWarning):
+        tax = load_taxonomy(tmp_path / "mine.yaml")
+    by_id = {i.id: i for i in tax.intents}
+    assert "Quiero devolver la lavadora, llegó rota." in by_id["refund_return"].examples["es"]  # no sign-off
+    assert "Please refund the broken fridge." in by_id["refund_return"].examples["en"]
+    assert "Quiero devolver la lavadora, llegó rota." in by_id["complaint"].examples["es"]
+    assert "praise" in by_id and "Quiero devolver" not in " ".join(by_id["praise"].texts)
+    assert "¿Qué tiempo hace hoy en Madrid?" in tax.out_of_scope["es"]
+    assert set(by_id["wrong_address"].texts) == {texts["d"][1], texts["e"][1]}
+    original = yaml.safe_load(default.read_text(encoding="utf-8"))
+    assert len(tax.intents) == len(original["intents"]) + 1  # the others kept as they were

@@ -47,6 +47,12 @@ def base(store):
                ["e1", 0, "El pedido llegó tarde.", -0.9])
     for iid, phrase, surface in (("e1", "entrega", "entrega"), ("s1", "entrega", "Entrega"), ("e3", "lavadora", "lavadora")):
         db.execute("insert into keyphrases (interaction_id, phrase, surface) values (?, ?, ?)", [iid, phrase, surface])
+    for iid, pid, start, polarity, score in (("e1", "airpure-500", 0, "negative", -0.7),
+                                             ("s1", "airpure-500", 0, "negative", -0.5),
+                                             ("s2", "airpure-500", 0, "positive", 0.6),
+                                             ("e3", "roboclean-x2", 0, "positive", 0.8)):
+        db.execute("insert into mentions (interaction_id, product_id, start, \"end\", surface, polarity, polarity_score)"
+                   " values (?, ?, ?, 5, ?, ?, ?)", [iid, pid, start, pid, polarity, score])
     for cid, pid, score in (("C1", "airpure-500", 0.9), ("C2", "airpure-500", 0.6), ("C3", "airpure-500", 0.3),
                             ("C3", "roboclean-x2", 0.7)):
         db.execute("insert into interest (customer_id, product_id, score) values (?, ?, ?)", [cid, pid, score])

@@ -146,6 +146,19 @@ def test_quotes_per_theme_and_extremes_keep_their_interaction(filled):
     assert neg["text"] == "El pedido llegó tarde."  # its most negative sentence
 
 
+def test_what_customers_say_about_each_product(filled):
+    d = report_data(filled)
+    products = by(d.products, "product_id")
+    assert [p["product_id"] for p in d.products] == ["airpure-500", "roboclean-x2"]  # most mentioned first
+    air = products["airpure-500"]
+    assert (air["interactions"], air["mean_polarity"], air["negative_share"]) == (3, round((-0.7 - 0.5 + 0.6) / 3, 3),
+                                                                                  round(2 / 3, 3))
+    # "entrega" is in two of its three interactions, and in no other: too few (3 needed) to be typical
+    assert air["phrases"] == ""
+    d = report_data(filled, channel="email")
+    assert [(p["product_id"], p["interactions"]) for p in d.products] == [("airpure-500", 1), ("roboclean-x2", 1)]
+
+
 def test_every_table_has_its_declared_columns(filled):
     d = report_data(filled)
     for name, rows in d.tables().items():

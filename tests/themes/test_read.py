@@ -43,3 +43,13 @@ def test_people_names_are_never_theme_words(store):
     [terms] = label_themes(texts, ["es", "es", "en"], ["T1"] * 3, exclude=sorted(names)).values()
     words = {w for t, _, _ in terms for w in t.split()}
     assert "entrega" in words and not words & {"laura", "tom"}
+
+
+def test_a_label_names_a_word_once_whatever_its_number():
+    from voice.themes.label import label_themes
+
+    texts = ["Late payments and a payment refused", "My payment was late, payments keep failing",
+             "The loan payments", "Refund of my loans"] * 2
+    [terms] = label_themes(texts, ["en"] * 8, ["T1"] * 8).values()
+    firsts = [t for t, _, _ in terms]
+    assert not ({"payment", "payments"} <= set(firsts)) and not ({"loan", "loans"} <= set(firsts))

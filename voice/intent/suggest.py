@@ -53,14 +53,18 @@ def suggest_taxonomy(store: "Store", path: str | Path, *, examples: int = 10, na
     characters), as the groups were found; "sentence", its sentence with most of the group's words. On CFPB
     the whole interactions made the intents tell the Product better (held-back accuracy 0.567 vs 0.523 with
     sentences; benchmarks/intents_suggest.py)."""
-    groups = store.db.execute("select id, label, keywords, size from theme_groups order by size desc, id").fetchall()
+    from ..themes.groups import group_title
+
+    groups = store.db.execute("select id, label, keywords, size, name, phrases from theme_groups "
+                              "order by size desc, id").fetchall()
     if not groups:
         raise NotFound("there are no theme groups to suggest intents from.",
                        fix="run 'voice themes discover' first (it finds the groups), then suggest again.")
     taken: set[str] = set()
     intents = []
-    for gid, label, keywords, size in groups:
+    for gid, label, keywords, size, group_name, phrases in groups:
         words = {w for term, *_ in json.loads(keywords or "[]") for w in term.split()}
+        title = group_title(group_name, json.loads(phrases or "[]"), label)
         rows = store.db.execute("""
             select g.interaction_id, s.text, coalesce(s.lang, a.lang, 'en')
             from interaction_groups g
@@ -91,8 +95,8 @@ def suggest_taxonomy(store: "Store", path: str | Path, *, examples: int = 10, na
         if not by_lang:
             continue
         intents.append({
-            "id": _intent_id(label or gid, taken),
-            "name": label or gid,
+            "id": _intent_id(title or gid, taken),
+            "name": title or gid,
             "description": (f"Suggested from theme group {gid} ({size} interactions; words: {label}). Rewrite: "
                             f"what belongs here, what does not, and which intent to use instead."),
             "examples": by_lang,

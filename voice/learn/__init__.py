@@ -4,7 +4,8 @@ A correction is stored with who made it and when (``corrections``), wins over th
 (the analysis rows are updated), and wins again after any later ``voice analyze --all`` (the pipeline
 re-applies the latest correction of each field). Corrected sentiment feeds training:
 :func:`export_sentiment_rows` writes them as ``text,label,lang`` rows for
-``voice train sentiment --data rows.csv`` (weighted x3 there as the user's own rows).
+``voice train sentiment --data rows.csv`` (weighted x3 there as the user's own rows); corrected intents
+become examples of a taxonomy (:func:`export_intent_examples`) for ``voice train intent --taxonomy``.
 
     correct(store, "a1b2…", "sentiment", "negative", sentence=2, by="ana")
     correct(store, "a1b2…", "intent", ["complaint", "refund_return"], by="ana")
@@ -174,3 +175,73 @@ def export_sentiment_rows(store: "Store", path: str | Path) -> int:
         for text, value, lang in rows:
             w.writerow([" ".join((text or "").split()), json.loads(value), lang])
     return len(rows)
+
+
+@dataclass
+class IntentExport:
+    path: Path
+    added: dict[str, int]  # intent id (or "out_of_scope") -> examples added
+    skipped: dict[str, int]  # intents not in the taxonomy, with fewer examples than one needs -> how many
+
+
+def export_intent_examples(store: "Store", taxonomy: str | Path, path: str | Path, *,
+                           max_chars: int = 600) -> IntentExport:
+    """The taxonomy at ``taxonomy`` with the corrected interactions added as examples, written to ``path``
+    for ``voice train intent --taxonomy``. Each interaction's latest intent correction counts once: its
+    content (the sentences that carry content, up to ``max_chars``) becomes an example of each intent it
+    was corrected to, in its language; one corrected to "other" an out-of-scope example. An intent the
+    taxonomy lacks is added when the corrections give it enough examples to train (else it is skipped and
+    counted). The examples are what the model reads: a whole message, as intents are given per interaction."""
+    import yaml
+
+    from ..intent.taxonomy import MIN_EXAMPLES, OTHER, load_taxonomy
+
+    load_taxonomy(taxonomy)  # a file that does not load is refused before anything is written
+    data = yaml.safe_load(Path(taxonomy).read_text(encoding="utf-8"))
+    rows = store.db.execute("""
+        select c.interaction_id, c.value, coalesce(a.lang, 'en'), a.analysed_text,
+               (select group_concat(s.text, ' ') from (select text from sentences s where s.interaction_id =
+                c.interaction_id and s.kind is null order by s.idx) s)
+        from corrections c join analyses a on a.interaction_id = c.interaction_id
+        where c.field = 'intent' and c.sentence_idx is null
+          and c.id = (select max(id) from corrections d where d.interaction_id = c.interaction_id
+                      and d.field = 'intent' and d.sentence_idx is null)
+        order by c.id""").fetchall()
+    by_id = {i["id"]: i for i in data["intents"]}
+    new: dict[str, dict[str, list[str]]] = {}
+    added: dict[str, int] = {}
+    for _iid, value, lang, analysed, content in rows:
+        text = " ".join((content or analysed or "").split())[:max_chars].strip()
+        if not text:
+            continue
+        lang = lang if lang in ("es", "en") else "en"
+        for intent in json.loads(value):
+            if intent == OTHER:
+                target = data.setdefault("out_of_scope", {})
+                key = "out_of_scope"
+            elif intent in by_id:
+                examples = by_id[intent].setdefault("examples", {})
+                if isinstance(examples, list):  # a plain list: keep it as the "any" language
+                    examples = by_id[intent]["examples"] = {"any": examples}
+                target, key = examples, intent
+            else:
+                target, key = new.setdefault(intent, {}), intent
+            if isinstance(target, list):
+                target = data["out_of_scope"] = {"any": target}
+            texts = target.setdefault(lang, [])
+            if text not in texts:
+                texts.append(text)
+                added[key] = added.get(key, 0) + 1
+    skipped = {}
+    for intent, examples in new.items():
+        if len({t for ts in examples.values() for t in ts}) >= MIN_EXAMPLES:
+            data["intents"].append({"id": intent, "name": intent.replace("_", " "),
+                                    "description": "Added from analysts' corrections: describe it.",
+                                    "examples": examples})
+        else:
+            skipped[intent] = added.pop(intent)
+    path = Path(path)
+    path.write_text("# The taxonomy with analysts' corrected intents added as examples (voice label export-intents).\n"
+                    + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
+    load_taxonomy(path)  # what was written must load
+    return IntentExport(path, added, skipped)

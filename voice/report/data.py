@@ -45,6 +45,7 @@ COLUMNS = {  # each table's columns, in order (an empty table still exports its 
     "rising_themes": ["theme_id", "theme", "interactions_now", "interactions_before", "change", "growth"],
     "keyphrases": ["phrase", "surface", "interactions", "mean_sentiment"],
     "product_interest": ["product_id", "customers", "mean_interest", "max_interest", "top_customers"],
+    "products": ["product_id", "interactions", "mean_polarity", "negative_share", "phrases"],
     "valuable_at_risk": ["customer_id", "name", "segment", "lifetime_value", "value_band", "class", "reason",
                          "cem", "cem_trend", "nps", "needs"],
     "quotes": ["kind", "theme_id", "theme", "interaction_id", "customer_id", "channel", "day",
@@ -83,13 +84,14 @@ class ReportData:
     rising_themes: list[dict] = field(default_factory=list)
     keyphrases: list[dict] = field(default_factory=list)
     product_interest: list[dict] = field(default_factory=list)
+    products: list[dict] = field(default_factory=list)          # what customers say about each product
     valuable_at_risk: list[dict] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
     rising_period: dict = field(default_factory=dict)           # {now: [from, to], before: [from, to]}
     themes_note: str | None = None                              # set when there are no themes yet
 
     TABLES = ("weekly", "weekly_total", "channels", "touchpoints", "touchpoint_weeks", "theme_groups", "themes",
-              "rising_themes", "keyphrases", "product_interest", "valuable_at_risk", "quotes")
+              "rising_themes", "keyphrases", "product_interest", "products", "valuable_at_risk", "quotes")
 
     def tables(self) -> dict[str, list[dict]]:
         """The exportable tables by name, in report order."""
@@ -203,6 +205,7 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
         data.rising_themes, data.rising_period = _rising(store, f, rows, topical, names)
     data.keyphrases = _keyphrases(store, by_id)
     data.product_interest = _interest(store, f.segment)
+    data.products = _products(store, by_id)
     data.valuable_at_risk = _at_risk(store, f.segment)
     data.quotes = _quotes(store, rows, by_id, data.themes[:TOP_THEMES], assignments)
     return data
@@ -408,6 +411,33 @@ def _keyphrases(store: Store, by_id: dict[str, _Row]) -> list[dict]:
             "mean_sentiment": _mean(by_id[i].sentiment_score for i in iids)} for p, iids in groups.items()]
     out.sort(key=lambda d: (-d["interactions"], d["phrase"]))
     return out[:TOP_KEYPHRASES]
+
+
+def _products(store: Store, by_id: dict[str, _Row]) -> list[dict]:
+    """Per product mentioned in scope: the interactions that mention it, the mean sentiment of its mentions
+    (aspect polarity), the share negative, and the phrases typical of those interactions against every
+    interaction in scope (what customers say about it, not what everyone says)."""
+    from ..keyphrases.typical import typical_phrases
+    from ..themes.label import people_names
+
+    members: dict[str, set[str]] = defaultdict(set)
+    scores: dict[str, list[float]] = defaultdict(list)
+    labels: dict[str, list[str]] = defaultdict(list)
+    for iid, pid, polarity, score in store.db.execute(
+            "select interaction_id, product_id, polarity, polarity_score from mentions"):
+        if iid in by_id:
+            members[pid].add(iid)
+            if score is not None:
+                scores[pid].append(score)
+            if polarity:
+                labels[pid].append(polarity)
+    if not members:
+        return []
+    phrases = typical_phrases(store, dict(members), by_id, exclude=people_names(store), top=5, min_share=0.1)
+    out = [{"product_id": pid, "interactions": len(ids), "mean_polarity": _mean(scores[pid]),
+            "negative_share": round(labels[pid].count("negative") / len(labels[pid]), 3) if labels[pid] else None,
+            "phrases": "; ".join(p[0] for p in phrases.get(pid, []))} for pid, ids in members.items()]
+    return sorted(out, key=lambda d: (-d["interactions"], d["product_id"]))
 
 
 def _interest(store: Store, segment: str | None) -> list[dict]:

@@ -207,46 +207,14 @@ def carry_ids(store: Store, members: dict[int, set[str]]) -> tuple[dict[int, str
 
 def phrase_labels(store: Store, group_of: dict[str, str], *, exclude: set[str] = frozenset(), top: int = 8,
                   min_share: float = 0.04) -> dict[str, list[list]]:
-    """Per group: the keyphrases (as the analysis stored them per interaction) most typical of it, as
-    ``[[surface, weight], ...]``. A phrase counts once per interaction; its weight is its share of the
-    group's interactions times the log of its lift (that share over its share of all grouped
-    interactions); it needs ``min_share`` of the group (and 3 interactions) and a lift of 1.5. A phrase
-    inside a better one ("theft" in "identity theft") and phrases with a person's name are skipped."""
-    import math
-    import re
+    """Per group: the keyphrases most typical of it against all grouped interactions
+    (:func:`voice.keyphrases.typical.typical_phrases`), as ``[[surface, weight], ...]``."""
+    from ..keyphrases.typical import typical_phrases
 
-    df_group: dict[str, Counter] = {}
-    df_all: Counter = Counter()
-    surfaces: dict[str, Counter] = {}
-    for iid, phrase, surface in store.db.execute("select interaction_id, phrase, surface from keyphrases"):
-        g = group_of.get(iid)
-        if g is None or not phrase:
-            continue
-        if set(re.findall(r"[^\W\d_]{3,}", phrase.lower())) & exclude:
-            continue
-        df_group.setdefault(g, Counter())[phrase] += 1
-        df_all[phrase] += 1
-        surfaces.setdefault(phrase, Counter())[(surface or phrase).lower()] += 1
-    n = len(group_of)
-    sizes = Counter(group_of.values())
-    out: dict[str, list[list]] = {}
-    for g, counts in df_group.items():
-        scored = []
-        for phrase, df in counts.items():
-            share = df / sizes[g]
-            lift = share / (df_all[phrase] / n)
-            if df >= 3 and share >= min_share and lift >= 1.5:
-                scored.append((share * math.log(lift), phrase))
-        picked: list[list] = []
-        for weight, phrase in sorted(scored, key=lambda x: (-x[0], x[1])):
-            words = set(phrase.split())
-            if any(words <= set(p.split()) or set(p.split()) <= words for _, p, _ in picked):
-                continue
-            picked.append((round(weight, 4), phrase, surfaces[phrase].most_common(1)[0][0]))
-            if len(picked) == top:
-                break
-        out[g] = [[surface, weight] for weight, _, surface in picked]
-    return out
+    members: dict[str, set[str]] = {}
+    for iid, g in group_of.items():
+        members.setdefault(g, set()).add(iid)
+    return typical_phrases(store, members, group_of, exclude=exclude, top=top, min_share=min_share)
 
 
 def generic_themes(votes: dict[str, Counter], sizes: Counter) -> set[str]:

@@ -70,13 +70,18 @@ def label_themes(texts: Sequence[str], langs: Sequence[str], groups: Sequence[ob
             if weights[i, j] <= 0:
                 break
             term = str(terms[j])
-            if any(term in p[0].split() or p[0] in term.split() for p in picked):
-                continue  # "envío" beside "envío express": keep the first
+            if any(term in p[0].split() or p[0] in term.split() or _plain(term) == _plain(p[0]) for p in picked):
+                continue  # "envío" beside "envío express", "payments" beside "payment": keep the first
             picked.append((term, round(float(weights[i, j]), 4), lang_of[j]))
             if len(picked) == top:
                 break
         out[g] = picked
     return out
+
+
+def _plain(term: str) -> tuple[str, ...]:
+    """The term's words without a final plural "s" ("payments" and "payment", "pedidos" and "pedido")."""
+    return tuple(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in term.split())
 
 
 def make_label(keyphrases: Sequence[tuple[str, float, str]], langs: Sequence[str], *, words: int = 4) -> str:
