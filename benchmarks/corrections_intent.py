@@ -67,7 +67,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         taxonomy = {"version": 1, "name": "bitext-5-shot",
-                    "intents": [{"id": k.lower(), "name": k.replace("_", " ").lower(), "examples": {"en": v}}
+                    "intents": [{"id": k.lower(), "name": k.replace("_", " ").lower(),
+                                 "description": f"Bitext intent {k}.", "examples": {"en": v}}
                                 for k, v in sorted(shots.items())]}
         (tmp / "before.yaml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), encoding="utf-8")
         train_intents(tmp / "before.yaml", tmp / "before")

@@ -9,7 +9,7 @@ frequent among the training complaints whose best intent it is; a held-back comp
 That measures how much an intent tells about what the complaint is — what the shipped home-appliance
 taxonomy cannot, and a suggested one can. Baseline: always the most frequent Issue (Product).
 
-    .venv/bin/python benchmarks/intents_suggest.py   # UNIT=sentence, EXAMPLES=40, GROUPS=24: the variants
+    .venv/bin/python benchmarks/intents_suggest.py   # UNIT=sentence, EXAMPLES=40, N_GROUPS=24: the variants
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def main() -> None:
         ids = list(label)
         v.analyze()
         discover(v.store)
-        groups = find_groups(v.store, k=int(os.environ["GROUPS"]) if os.environ.get("GROUPS") else None)
+        groups = find_groups(v.store, k=int(os.environ["N_GROUPS"]) if os.environ.get("N_GROUPS") else None)
         suggest_taxonomy(v.store, tmp / "suggested.yaml", examples=int(os.environ.get("EXAMPLES", "10")),
                          unit=os.environ.get("UNIT", "interaction"))
         train_intents(tmp / "suggested.yaml", tmp / "suggested")

@@ -232,6 +232,7 @@ def test_corrected_intents_export_into_a_taxonomy_that_trains(tmp_path):
     for n, text in enumerate(["My parcel went to the wrong town.", "The courier left it at the wrong address.",
                               "Wrong address on my delivery again."]):
         add_analysed(store, f"i{n}", "2026-10-01T10:00:00", text, intents={"praise": 0.7})
+    store.db.conn.commit()
     store.close()
     for n in range(3):
         assert run("label", "intent", f"i{n}", "wrong_address", "--db", db).exit_code == 0

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import api
-from .errors import ConfigError, VoiceError
+from .errors import ConfigError, InputError, VoiceError
 
 app = typer.Typer(help="voice: what customers feel and want, from every channel, tied to the right customer.",
                   no_args_is_help=True, add_completion=False)
@@ -485,14 +485,25 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
 def intents_suggest(file: Annotated[Path, typer.Argument(help="The YAML taxonomy file to write.")],
                     db: DbOption = Path("voice.db"),
                     examples: Annotated[int, typer.Option(help="Examples per intent and language.")] = 10,
-                    unit: Annotated[str, typer.Option(help="interaction (whole messages) or sentence.")] = "interaction"
+                    unit: Annotated[str, typer.Option(help="interaction (whole messages) or sentence.")] = "interaction",
+                    intents: Annotated[Optional[int], typer.Option(
+                        help="Find this many theme groups first (replacing the stored ones), one intent each; "
+                             "default: the groups as found, their number chosen by the data.")] = None
                     ) -> None:
     """Propose an intent taxonomy from the theme groups of your data (run 'voice themes discover' first):
     one intent per group, with your customers' own sentences as examples, to edit and train."""
     from .intent.suggest import suggest_taxonomy
+    from .themes import find_groups
 
     try:
-        tax = suggest_taxonomy(_open(db).store, file, examples=examples, unit=unit)
+        v = _open(db)
+        if intents is not None:
+            if intents < 2:
+                raise InputError(f"--intents {intents}: a taxonomy needs two intents or more.",
+                                 fix="use --intents 2 or more.")
+            g = find_groups(v.store, k=intents)
+            typer.echo(f"theme groups found again: {g.groups} groups of {g.interactions} interactions")
+        tax = suggest_taxonomy(v.store, file, examples=examples, unit=unit)
     except VoiceError as exc:
         raise _fail(exc) from exc
     typer.echo(f"{len(tax['intents'])} intents suggested in {file}: " + ", ".join(i["id"] for i in tax["intents"]))

@@ -162,7 +162,7 @@ def test_groups_are_labelled_with_the_phrases_typical_of_them(store):
     rows += [(f"{x}{i}", "credit report", "credit report") for x in "ab" for i in range(8)]  # everywhere: no lift
     rows += [(f"a{i}", "laura", "Laura") for i in range(5)]  # a person's name
     rows += [(f"b{i}", "debt collector", "debt collector") for i in range(7)]
-    rows += [("a0", "once only", "once only")]
+    rows += [("a0", "once only", "once only")] + [(f"a{i}", "oh", "OH") for i in range(6)]  # no word of 3+ letters
     for iid in group_of:
         add_sentences(store, iid, [("en", "A complaint sentence here.")])
     _keyphrases(store, rows)
@@ -210,3 +210,24 @@ def test_the_taxonomy_file_names_groups(store, tmp_path):
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match="G99"):
         apply_taxonomy(store, path)
+
+
+def test_suggest_from_the_command_line_with_as_many_intents_as_asked(tmp_path):
+    from typer.testing import CliRunner
+
+    from voice.cli import app
+    from voice.store import Store
+
+    db = tmp_path / "v.db"
+    store = Store.open(db, create=True)
+    store.set_settings(region="ES", company_domains=["lunahogar.example"])
+    _store_with_three_topics(store)
+    discover(store)
+    store.db.conn.commit()  # the helpers write outside a transaction of their own
+    store.close()
+    r = CliRunner().invoke(app, ["intents", "suggest", str(tmp_path / "s.yaml"), "--intents", "3", "--db", str(db),
+                                 "--examples", "3"])
+    assert r.exit_code == 0, r.output
+    assert "3 groups of" in r.output and "3 intents suggested" in r.output
+    bad = CliRunner().invoke(app, ["intents", "suggest", str(tmp_path / "s.yaml"), "--intents", "1", "--db", str(db)])
+    assert bad.exit_code == 1 and "two intents or more" in bad.output

@@ -5,7 +5,7 @@ A phrase counts once per interaction. Its weight in a set is its share of the se
 log of its lift (that share over its share of all the interactions compared); it needs ``min_share`` of the
 set (and 3 interactions) and a lift of 1.5, so a phrase everyone writes ("credit report" on CFPB) labels
 nothing. A phrase inside a better one ("theft" in "identity theft") and phrases with a person's name are
-skipped. Its most frequent surface is shown.
+skipped, and so are phrases with no word of three letters or more. Its most frequent surface is shown.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ def typical_phrases(store, members: dict[str, set[str]], universe: Iterable[str]
     df_all: Counter = Counter()
     surfaces: dict[str, Counter] = {}
     for iid, phrase, surface in store.db.execute("select interaction_id, phrase, surface from keyphrases"):
-        if iid not in universe or not phrase or set(_WORD.findall(phrase.lower())) & exclude:
-            continue
+        words = _WORD.findall(phrase.lower())
+        if iid not in universe or not words or set(words) & exclude:
+            continue  # no word of 3+ letters ("oh", "ss": state and form abbreviations), or a person's name
         df_all[phrase] += 1
         surfaces.setdefault(phrase, Counter())[(surface or phrase).lower()] += 1
         for key in keys_of.get(iid, ()):

@@ -37,6 +37,7 @@ from ..encode import Encoder
 from ..store import Store
 from . import corpus
 from .label import label_themes, make_label, people_names
+from .read import CUSTOMER_NPS
 
 MIN_INTERACTIONS = 20  # fewer: no groups (too few to tell topics apart)
 SAME_GROUP = 0.5  # Jaccard of members above which a new group keeps an old group's id and name
@@ -255,14 +256,8 @@ def list_groups(store: Store, *, generic: bool = False) -> list[dict]:
         if generic or not is_generic:
             themes.setdefault(gid, []).append({"id": tid, "label": name or label, "size": size,
                                                "generic": bool(is_generic)})
-    rows = store.db.execute("""
-        with customer_nps as (
-            select customer_id, nps from (
-                select x.customer_id, ss.nps,
-                       row_number() over (partition by x.customer_id order by x.timestamp desc, x.id desc) as rn
-                from survey_scores ss join interactions x on x.id = ss.interaction_id
-                where ss.nps is not null and x.customer_id is not null)
-            where rn = 1),
+    rows = store.db.execute(f"""
+        with {CUSTOMER_NPS},
         figures as (
             select g.group_id, avg(a.sentiment_score) as mean_sentiment,
                    avg(case when a.sentiment = 'negative' then 1.0 when a.sentiment is null then null else 0.0 end)

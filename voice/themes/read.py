@@ -8,6 +8,16 @@ from collections.abc import Sequence
 from ..store import Store
 
 
+#: a WITH-clause table: each customer's latest NPS answer, as relationships.nps and the report count it
+CUSTOMER_NPS = """customer_nps as (
+            select customer_id, nps from (
+                select x.customer_id, ss.nps,
+                       row_number() over (partition by x.customer_id order by x.timestamp desc, x.id desc) as rn
+                from survey_scores ss join interactions x on x.id = ss.interaction_id
+                where ss.nps is not null and x.customer_id is not null)
+            where rn = 1)"""
+
+
 def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed"),
                 ids: Sequence[str] | None = None) -> list[dict]:
     """Themes with status in ``include``, largest first, each with: sentences and
@@ -27,13 +37,7 @@ def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed")
             join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
             join interactions x on x.id = ta.interaction_id
             where ta.theme_id is not null),
-        customer_nps as (  -- each customer's latest answer, as relationships.nps and the report count it
-            select customer_id, nps from (
-                select x.customer_id, ss.nps,
-                       row_number() over (partition by x.customer_id order by x.timestamp desc, x.id desc) as rn
-                from survey_scores ss join interactions x on x.id = ss.interaction_id
-                where ss.nps is not null and x.customer_id is not null)
-            where rn = 1),
+        {CUSTOMER_NPS},
         figures as (
             select theme_id, count(*) as sentences, count(distinct interaction_id) as interactions,
                    avg(sentiment_score) as mean_sentiment,
