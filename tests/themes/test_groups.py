@@ -182,7 +182,8 @@ def test_a_theme_spread_over_every_group_is_generic():
     sizes = Counter({"G01": 40, "G02": 30, "G03": 30})
     votes = {"everywhere": Counter({"G01": 20, "G02": 15, "G03": 15}),  # as the data is: lift 1.0
              "topical": Counter({"G02": 25, "G01": 2}),  # lift 3.1
-             "rare": Counter({"G01": 1, "G02": 1})}  # too few interactions to tell
+             "rare": Counter({"G01": 1, "G02": 1}),  # too few interactions to tell
+             "small_even": Counter({"G01": 4, "G02": 3, "G03": 3})}  # even, but 10%: maybe a topic the groups miss
     assert generic_themes(votes, sizes) == {"everywhere"}
     assert generic_themes(votes, Counter({"G01": 50, "G02": 50})) == set()  # two groups: cannot tell
 
