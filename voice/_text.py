@@ -31,3 +31,26 @@ def name_words(name: str) -> list[str]:
     """The lower-case words (3+ letters) of a person's name or speaker label, role words left out:
     "Laura Gómez" -> ["laura", "gómez"], "Cliente" -> [], "Agente Laura" -> ["laura"]."""
     return [w for w in _NAME_WORD.findall(name.lower()) if w not in NOT_NAME_WORDS]
+
+
+def storable(value):
+    """A str SQLite and UTF-8 can hold, for any str (others pass through). A file name that is not valid
+    UTF-8 reaches Python with its odd bytes as lone surrogates ("bad\\udcff.eml"), which SQLite refuses:
+    such a byte is written as ``\\xff`` ("bad\\xff.eml"), so the name stays readable and says which bytes
+    it holds."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def storable_rows(rows):
+    """Each row (a tuple) with its str values made :func:`storable`."""
+    return [tuple(storable(v) for v in row) for row in rows]

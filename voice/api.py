@@ -141,7 +141,7 @@ class Voice:
         missing = [str(p) for p in paths if not Path(p).exists()]
         if missing:
             raise VoiceError(f"no such file or folder: {', '.join(missing)}.", fix="check the path.")
-        total = sum(1 for _ in iter_files(paths))  # a cheap first walk, for the progress bar
+        total = sum(1 for f in iter_files(paths) if isinstance(f, Path))  # a cheap first walk, for the progress bar
         report = RunReport(run_id=self.store.start_run(command, [str(p) for p in paths]), files=total)
         records: list[Interaction | Customer] = []
         errors: list[InputError] = []

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from ..link.normalize import _EMAIL_IN_TEXT
+from ..link.normalize import EMAIL_PATTERN
 from ..pipeline.doc import Doc
 from ..pipeline.registry import component
 
@@ -31,7 +31,7 @@ __all__ = ["NoiseCleaner", "mask_noise", "noise_spans"]
 # Each rule: (kind, pattern); the match (or its group "mark" when present) is blanked.
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(p)) for kind, p in (
     ("url", r"(?i)\b(?:https?://|www\.)[^\s<>\"']+"),
-    ("email", _EMAIL_IN_TEXT.pattern),
+    ("email", EMAIL_PATTERN),
     ("handle", r"(?<![\w@.])@[A-Za-z0-9_]{1,30}(?![\w@])"),
     # CFPB-style: XX/XX/XXXX, XX/XX/2019, 03/XX/2019 (a redacted date), before the X runs
     ("redaction", r"\b(?=[\d/]*X)(?:X{2}|\d{1,2})/(?:X{2}|\d{1,2})/(?:X{2,4}|\d{2,4})\b"),

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import InputError, UnknownFormat
+from ..errors import FileTooLarge, InputError, MalformedRecord, UnknownFormat, UnreadableFile
 from ..records import Customer, Interaction
 from . import customers, email, surveys, transcripts  # noqa: F401  (registers the readers)
 from ._base import ReadOptions, Reader, registered
@@ -60,8 +60,9 @@ def reader_for(path: Path, channel: str | None = None) -> Reader:
     return candidates[0]
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Every file under the given files and folders, in a stable (sorted) order.
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
+    """Every file under the given files and folders, in a stable (sorted) order, and an
+    :class:`~voice.errors.UnreadableFile` for each folder that could not be listed.
 
     Streams: a folder is walked one directory at a time, so memory holds one
     directory's names, not the whole tree's paths.
@@ -71,11 +72,20 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         if not path.is_dir():
             yield path
             continue
-        for folder, dirs, names in os.walk(path):
+        def refused(exc: OSError) -> None:
+            problems.append(UnreadableFile(f"cannot list this folder ({exc.strerror or exc}); its files were not read.",
+                                           source=exc.filename or str(path),
+                                           fix="give the user running voice permission to read it, or move the files out."))
+
+        problems: list[InputError] = []
+        for folder, dirs, names in os.walk(path, onerror=refused):
+            yield from problems
+            problems.clear()
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
                 if not _skipped(name):
                     yield Path(folder, name)
+        yield from problems
 
 
 def _skipped(name: str) -> bool:
@@ -94,11 +104,36 @@ def read_paths(
     """
     options = options or ReadOptions()
     for path in iter_files(paths):
+        if isinstance(path, InputError):  # a folder that could not be listed
+            yield Path(path.source or "."), path
+            continue
+        done = 0
+        reader = None
         try:
             reader = reader_for(path, channel)
             for item in reader.read(path, options):
                 yield path, item
+                done += 1
         except InputError as exc:
             if exc.source is None:
                 exc.source = str(path)
             yield path, exc
+        except RecursionError:
+            yield path, MalformedRecord(
+                "the file nests too deeply to read (MIME parts, attached messages or JSON brackets inside one "
+                "another thousands of times).", source=str(path), position=_after(done),
+                fix="export it again from the source system; a real message or transcript never nests this deep.")
+        except MemoryError:
+            yield path, FileTooLarge("reading the file ran out of memory.", source=str(path), position=_after(done),
+                                     fix="split it into smaller files, or lower --max-mb to refuse such files early.")
+        except Exception as exc:  # noqa: BLE001 - one file must never stop the run; it is quarantined instead
+            what = reader.name if reader is not None else "the"
+            yield path, MalformedRecord(
+                f"the {what} reader failed on this file ({type(exc).__name__}: {str(exc)[:200]}).",
+                source=str(path), position=_after(done),
+                fix="check that the file is what its name says (open it, or export it again); if it is, report "
+                    "this with the file — it is quarantined and the run went on.")
+
+
+def _after(done: int) -> str | None:
+    return f"after record {done}" if done else None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MissingColumns, UnreadableFile
+from ..errors import FileTooLarge, InputError, MissingColumns, UnreadableFile
 from ._base import ReadOptions, decode_text, read_bytes
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -214,6 +214,28 @@ def open_csv(path: Path, options: ReadOptions) -> Table:
                  {"format": "csv", "delimiter": delimiter, "encoding": encoding})
 
 
+def _check_unzipped_size(data: bytes, options: ReadOptions, source: str) -> None:
+    """An .xlsx is a zip: the size limit must see what it inflates to, not its compressed size (616 KB
+    inflated to a 600 MB cell and 3.4 GB of memory). Refused when its members add up to more than the
+    limit, or one of them is compressed more than 200 to 1 (a zip bomb: real sheets compress 5-20x)."""
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip: openpyxl says what is wrong
+    total = sum(m.file_size for m in members)
+    worst = max(members, key=lambda m: m.file_size / max(m.compress_size, 1), default=None)
+    if total > options.max_bytes:
+        raise FileTooLarge(f"the workbook inflates to {total / 1e6:.0f} MB, over the limit of "
+                           f"{options.max_bytes / 1e6:.0f} MB.", source=source,
+                           fix="split it into smaller workbooks, export CSV, or raise the limit with --max-mb.")
+    if worst is not None and worst.file_size > 10_000_000 and worst.file_size / max(worst.compress_size, 1) > 200:
+        raise FileTooLarge(f"{worst.filename} in the workbook inflates {worst.file_size / max(worst.compress_size, 1):.0f} "
+                           "times (a real sheet compresses 5-20 times): it is refused as a zip bomb.", source=source,
+                           fix="open it in Excel or LibreOffice and check what it holds; save it again, or export CSV.")
+
+
 def open_xlsx(path: Path, options: ReadOptions, sheet: str | None = None) -> Table:
     """The first sheet (or the named one) of a workbook as a Table, streamed with
     openpyxl in read-only mode. Cell values keep their types (numbers, datetimes)."""
@@ -225,6 +247,7 @@ def open_xlsx(path: Path, options: ReadOptions, sheet: str | None = None) -> Tab
         raise UnreadableFile("reading .xlsx needs openpyxl, which is not installed.", source=source,
                              fix="pip install openpyxl, or export the sheet as CSV.") from exc
 
+    _check_unzipped_size(data, options, source)
     try:
         # The workbook reads from the bytes in memory, so no file stays open; each
         # pass over a read-only sheet parses its rows again, one at a time.

@@ -12,9 +12,16 @@ import re
 from functools import lru_cache
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# An e-mail address in running text, found from its "@" outwards (a pattern that starts anywhere would
+# rescan a long run of letters or hex for every start: quadratic, 15 s on a 100 KB hex dump): the local
+# part is up to 64 characters before the "@" and the domain up to 255 after it, as RFC 5321 allows.
+_LOCAL_PART = re.compile(r"[A-Za-z0-9._%+\-]{1,64}\Z")
+#: the same, as one pattern for other rules to embed (bounded, so linear: at most 64 steps per start)
+EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,}"
+_DOMAIN = re.compile(r"[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # A run of digits with the separators people type inside phone numbers.
-_PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d .\-()]{7,16}\d(?!\w)")
+PHONE_PATTERN = r"(?<![\w+])(?:\+|00)?\d[\d .\-()]{7,16}\d(?!\w)"
+_PHONE_IN_TEXT = re.compile(PHONE_PATTERN)
 
 
 def normalize_email(value: str | None) -> str | None:
@@ -64,13 +71,26 @@ def normalize(kind: str, value: str | None, region: str = "ES") -> str | None:
     raise ValueError(f"unknown identity kind {kind!r}; expected email, phone or crm_id")
 
 
+def emails_in_text(text: str) -> list[str]:
+    """The e-mail addresses written in ``text``, in order; linear in its length."""
+    out = []
+    at = text.find("@")
+    while at != -1:
+        local = _LOCAL_PART.search(text[max(0, at - 64):at])
+        domain = _DOMAIN.match(text, at + 1, min(len(text), at + 256))
+        if local and domain:
+            out.append(local.group(0) + "@" + domain.group(0))
+        at = text.find("@", at + 1)
+    return out
+
+
 def handles_in_text(text: str, region: str = "ES") -> list[tuple[str, str]]:
     """Emails and phone numbers a customer wrote or said in the text itself
     ("mi correo es ana@…", "call me on 612 345 678"), normalized."""
     found: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for m in _EMAIL_IN_TEXT.finditer(text):
-        e = normalize_email(m.group(0))
+    for address in emails_in_text(text):
+        e = normalize_email(address)
         if e and ("email", e) not in seen:
             seen.add(("email", e))
             found.append(("email", e))

@@ -50,9 +50,29 @@ def unwrap(text: str) -> str:
     return _SOFT_BREAK.sub(lambda m: " " * len(m.group(0)), text)
 
 
+#: The most characters of one interaction the analysis reads (~60 pages; a 100,000-character complaint is
+#: read whole). A 10 MB HTML body or a pasted log would otherwise hold every step (spaCy refuses texts over
+#: 1M characters); the stored text stays whole.
+MAX_ANALYSED_CHARS = 200_000
+
+
+def _capped(doc: Doc) -> Doc:
+    if len(doc.text) > MAX_ANALYSED_CHARS:
+        cut = doc.text.rfind(" ", MAX_ANALYSED_CHARS - 200, MAX_ANALYSED_CHARS)
+        doc.extra["truncated_from"] = len(doc.text)
+        doc.text = doc.text[:cut if cut > 0 else MAX_ANALYSED_CHARS]
+        doc.turns = [(i, a, min(b, len(doc.text))) for i, a, b in doc.turns if a < len(doc.text)]
+    return doc
+
+
 def to_doc(row: dict[str, Any], turns: list[tuple[int, str, str]]) -> Doc:
     """The Doc of one interaction: the customer turns of a call (with their
-    offsets), else the interaction's text; nothing for an agent's outbound email."""
+    offsets), else the interaction's text; nothing for an agent's outbound email.
+    Cut to :data:`MAX_ANALYSED_CHARS` (``extra["truncated_from"]`` keeps the length)."""
+    return _capped(_to_doc(row, turns))
+
+
+def _to_doc(row: dict[str, Any], turns: list[tuple[int, str, str]]) -> Doc:
     if row["direction"] == "outbound":
         return Doc(row["id"], row["channel"], "")
     if row["channel"] == "call" and turns:

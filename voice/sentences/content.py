@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from ..ingest._email_text import _CLOSING, _THANKS  # closings and thanks the email cleaner strips
 from ..ingest._speakers import fold
-from ..link.normalize import _EMAIL_IN_TEXT, _PHONE_IN_TEXT
+from ..link.normalize import EMAIL_PATTERN, PHONE_PATTERN
 
 MIN_PHONE_DIGITS = 9  # as handles_in_text: shorter digit runs are order numbers, dates, amounts
 
@@ -101,8 +101,8 @@ _ATTACHMENT = (rf"(?:{_ATTACH_VERB})(?:{_ARTICLE}\s+{_DOC}(?:\s+{_ID})?|\s*+:?\s
                rf"|(?:the\s+|my\s+)?{_DOC}\s+(?:is|are)\s+attached")
 
 # Contact lines: what may stand around the phone numbers, e-mails and URLs ("Mi teléfono es …", "Call me on …").
-_CONTACT_ITEM = re.compile(rf"{_EMAIL_IN_TEXT.pattern}|(?:https?://|www\.)\S+"
-                           rf"|\b[\w-]+\.(?:com|es|org|net|eu)\b(?:/\S*)?|(?P<phone>{_PHONE_IN_TEXT.pattern})",
+_CONTACT_ITEM = re.compile(rf"{EMAIL_PATTERN}|(?:https?://|www\.)\S+"
+                           rf"|\b[\w-]+\.(?:com|es|org|net|eu)\b(?:/\S*)?|(?P<phone>{PHONE_PATTERN})",
                            re.IGNORECASE)
 _CONTACT_WORDS = frozenset("""
     tel telf tlf tfno telefono movil fijo fax whatsapp phone mobile cell mob email e mail correo electronico web

@@ -22,6 +22,7 @@ from .._clock import zone
 from ..errors import ConfigError, DuplicateRecord, InputError, MalformedRecord, StoreError
 from ..link.normalize import handles_in_text, normalize
 from ..records import Customer, Interaction
+from .._text import storable, storable_rows
 from .migrations import migrations
 
 DEFAULT_SETTINGS = {"region": "ES", "company_domains": "[]", "timezone": "UTC"}
@@ -117,7 +118,7 @@ class Store:
             self.db.execute("update ingest_runs set status = 'interrupted' where status = 'running'")
             cur = self.db.execute(
                 "insert into ingest_runs (command, started_at, status, paths) values (?, ?, 'running', ?)",
-                [command, now(), _json([str(p) for p in paths])],
+                [command, now(), _json([storable(str(p)) for p in paths])],
             )
         return int(cur.lastrowid)
 
@@ -169,13 +170,13 @@ class Store:
             c.executemany(
                 "insert into interactions (id, content_hash, channel, source_path, source_pos, timestamp, direction,"
                 " subject, text, thread_id, external_id, metadata, raw, run_id, ingested_at)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", storable_rows(rows))
             c.executemany('insert into turns (interaction_id, idx, role, speaker, start, "end", text)'
-                          " values (?, ?, ?, ?, ?, ?, ?)", turns)
+                          " values (?, ?, ?, ?, ?, ?, ?)", storable_rows(turns))
             c.executemany("insert or ignore into interaction_handles (interaction_id, kind, value, role, customer_side)"
-                          " values (?, ?, ?, ?, ?)", handles)
+                          " values (?, ?, ?, ?, ?)", storable_rows(handles))
             c.executemany("insert into survey_scores (interaction_id, nps, csat, ces, touchpoint)"
-                          " values (?, ?, ?, ?, ?)", scores)
+                          " values (?, ?, ?, ?, ?)", storable_rows(scores))
         counts.added = len(new)
         return counts
 
@@ -228,8 +229,8 @@ class Store:
         if not errors:
             return 0
         stamp = now()
-        rows = [(run_id, e.source, e.position, e.kind, e.message, e.fix, (e.excerpt or "")[:500] or None,
-                 stamp, stamp) for e in errors]
+        rows = storable_rows([(run_id, e.source, e.position, e.kind, e.message, e.fix,
+                              (e.excerpt or "")[:500] or None, stamp, stamp) for e in errors])
         with self.db.atomic():
             self.db.conn.executemany("""
                 insert into quarantine (run_id, source_path, position, kind, reason, fix, excerpt, first_seen, last_seen)
@@ -253,7 +254,7 @@ class Store:
             cur = self.db.execute(
                 f"update quarantine set resolved_at = ?, resolved_run_id = ? where resolved_at is null"
                 f" and coalesce(run_id, -1) != ? and source_path in ({marks})",
-                [stamp, run_id, run_id, *source_paths])
+                [stamp, run_id, run_id, *(storable(p) for p in source_paths)])
         return max(cur.rowcount, 0)
 
     def quarantined(self, run_id: int | None = None, limit: int | None = None, *,
@@ -288,8 +289,8 @@ class Store:
             known = {r[0] for r in c.execute(
                 f"select id from customers where id in ({','.join('?' * len(batch))})", [b.id for b in batch])}
             for cust in batch:
-                row = (cust.name, cust.segment, cust.lifetime_value, _json(cust.consent), _json(cust.attributes),
-                       cust.source_path, cust.source_pos, stamp)
+                row = tuple(storable(v) for v in (cust.name, cust.segment, cust.lifetime_value, _json(cust.consent),
+                                                  _json(cust.attributes), cust.source_path, cust.source_pos, stamp))
                 if cust.id in known:
                     c.execute("update customers set name = ?, segment = ?, lifetime_value = ?, consent = ?,"
                               " attributes = ?, source_path = ?, source_pos = ?, updated_at = ? where id = ?",
