@@ -194,12 +194,15 @@ def test_export_segment_writes_the_csv_and_says_who_was_left_out(tmp_path):
     run("score", "--db", db, "--as-of", "latest")
     out = tmp_path / "seg.csv"
     r = run("export", "segment", "--db", db, "--product", "airpure-500", "--min-interest", "0.5", "-o", out)
+    assert r.exit_code == 2 and "--consent" in r.output  # consent is never assumed
+    r = run("export", "segment", "--db", db, "--product", "airpure-500", "--min-interest", "0.5", "-o", out,
+            "--consent", "any")
     assert r.exit_code == 0, r.output
     assert "wrote 1 customers" in r.output and "C002" in out.read_text(encoding="utf-8-sig")
     r = run("export", "segment", "--db", db, "--product", "airpure-500", "--consent", "marketing", "-o", out)
     assert "wrote 0 customers" in r.output and "1 no marketing consent" in r.output
     assert run("export", "segment", "--db", db, "--product", "airpure-500", "--min-interest", "7",
-               "-o", out).exit_code == 2
+               "-o", out, "--consent", "any").exit_code == 2
 
 
 def test_serve_refuses_another_interface_without_a_token(tmp_path):

@@ -459,10 +459,11 @@ def value_needs_cmd(db: DbOption = Path("voice.db"), as_json: JsonOption = False
 @export_app.command("segment")
 def export_segment(product: Annotated[str, typer.Option(help="The product id (voice interest lists them).")],
                    output: Annotated[Path, typer.Option("-o", "--output", help="The CSV file to write.")],
+                   consent: Annotated[str, typer.Option(
+                       help="Keep only customers who consented to this: marketing, email (a key of the CRM's "
+                            "consent column), or 'any' to keep everyone on purpose. Required.")],
                    db: DbOption = Path("voice.db"),
                    min_interest: Annotated[float, typer.Option(help="Lowest interest, 0-1.")] = 0.6,
-                   consent: Annotated[Optional[str], typer.Option(
-                       help="Keep only customers who consented to this (e.g. marketing, email).")] = None,
                    exclude_open_complaints: Annotated[bool, typer.Option(
                        help="Leave out customers with a complaint still open.")] = False) -> None:
     """Customers interested in a product, for a campaign: id, contact, interest and the evidence."""

@@ -29,3 +29,13 @@ def test_empty_tables_keep_their_header(base, tmp_path):
 def test_unknown_format(base, tmp_path):
     with pytest.raises(ValueError, match="csv, parquet"):
         export_tables(report_data(base), tmp_path, formats=("xlsx",))
+
+
+def test_exported_cells_a_spreadsheet_would_run_are_text(filled, tmp_path):
+    filled.db.execute("""update customers set name = '=HYPERLINK("http://x.example","pay")', segment = '@SUM(1)'
+                         where id = 'C1'""")
+    export_tables(report_data(filled), tmp_path, formats=("csv",))
+    with (tmp_path / "valuable_at_risk.csv").open(encoding="utf-8", newline="") as fh:
+        ana = next(r for r in csv.DictReader(fh) if r["customer_id"] == "C1")
+    assert ana["name"] == "'=HYPERLINK(\"http://x.example\",\"pay\")" and ana["segment"] == "'@SUM(1)"
+    assert ana["lifetime_value"] == "5000.0"  # numbers stay numbers

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from voice.errors import NotFound
+from voice.errors import InputError, NotFound
 from voice.scoring import score
 from voice.segments import segment, write_csv
 
@@ -37,7 +37,7 @@ def scored(store):
 
 
 def test_everyone_interested_strongest_first(scored):
-    seg = segment(scored, "airpure-500", min_interest=0.6)
+    seg = segment(scored, "airpure-500", min_interest=0.6, consent="any")
     assert [r["customer_id"] for r in seg.rows][0] == "C2"  # asked twice: the strongest
     assert {r["customer_id"] for r in seg.rows} == {"C1", "C2", "C3", "C4"}
     ana = next(r for r in seg.rows if r["customer_id"] == "C1")
@@ -49,6 +49,9 @@ def test_consent_is_respected_and_unknown_means_no(scored):
     seg = segment(scored, "airpure-500", consent="marketing")
     assert {r["customer_id"] for r in seg.rows} == {"C1", "C4"}
     assert seg.excluded == {"no marketing consent": 2}
+    assert segment(scored, "airpure-500").rows == seg.rows  # marketing consent unless told otherwise
+    with pytest.raises(InputError, match="which consent"):
+        segment(scored, "airpure-500", consent=" ")
 
 
 def test_open_complaints_can_be_left_out(scored):
@@ -77,6 +80,26 @@ def test_csv_opens_in_a_spreadsheet(scored, tmp_path):
 
 def test_a_name_that_is_a_formula_stays_text_in_the_csv(scored, tmp_path):
     scored.db.execute("""update customers set name = '=HYPERLINK("http://x.example","pay")' where id = 'C1'""")
-    rows = list(csv.DictReader(write_csv(segment(scored, "airpure-500"), tmp_path / "s.csv").open(encoding="utf-8-sig")))
+    scored.db.execute("update customers set segment = '@SUM(1)' where id = 'C4'")
+    rows = list(csv.DictReader(write_csv(segment(scored, "airpure-500", consent="any"), tmp_path / "s.csv")
+                               .open(encoding="utf-8-sig")))
     ana = next(r for r in rows if r["customer_id"] == "C1")
     assert ana["name"].startswith("'=HYPERLINK") and ana["phone"] == "+34600000001"  # phones keep their +
+    assert next(r for r in rows if r["customer_id"] == "C4")["segment"] == "'@SUM(1)"
+
+
+def test_every_csv_cell_that_a_spreadsheet_would_run_is_text():
+    import io
+
+    from voice._csv import safe_cell, unsafe_cell, write_dicts
+
+    cases = {"=1+1": "'=1+1", "-2+3": "'-2+3", "@SUM(1)": "'@SUM(1)", "+A1": "'+A1", "\t=x": "'\t=x",
+             " =cmd|' /C calc'!A0": "' =cmd|' /C calc'!A0", "+34 600 000 001": "+34 600 000 001",
+             "-0.5": "-0.5", "hola": "hola", 7: 7, None: None}
+    for raw, safe in cases.items():
+        assert safe_cell(raw) == safe, raw
+        if isinstance(raw, str):
+            assert unsafe_cell(safe_cell(raw)) == raw
+    out = io.StringIO()
+    write_dicts(out, ["id", "name"], [{"id": "-2+3", "name": "=HYPERLINK(\"x\")", "extra": "dropped"}])
+    assert out.getvalue().splitlines() == ["id,name", "'-2+3,\"'=HYPERLINK(\"\"x\"\")\""]

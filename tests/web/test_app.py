@@ -174,9 +174,12 @@ def test_segment_page_and_csv(client, demo_db):
         assert float(row["interest"]) >= 0.3
         assert "marketing" in row["consent"].split(";")
         assert json.loads(consent[row["customer_id"]])["marketing"] is True
-    everyone = list(csv.DictReader(io.StringIO(
+    default = list(csv.DictReader(io.StringIO(
         client.get("/segments.csv", params={**params, "consent": ""}).content.decode("utf-8-sig"))))
-    assert len(everyone) > len(rows)  # the consent filter left someone out
+    assert default == rows  # no consent chosen: marketing consent, never everyone
+    everyone = list(csv.DictReader(io.StringIO(
+        client.get("/segments.csv", params={**params, "consent": "any"}).content.decode("utf-8-sig"))))
+    assert len(everyone) > len(rows)  # "any", chosen on purpose: the consent filter left someone out
 
 
 def test_segment_input_errors(client):

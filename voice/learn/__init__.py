@@ -14,7 +14,6 @@ become examples of a taxonomy (:func:`export_intent_examples`) for ``voice train
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._clock import utc_now
+from .._csv import write_rows
 from ..errors import InputError, NotFound
 
 if TYPE_CHECKING:
@@ -169,11 +169,9 @@ def export_sentiment_rows(store: "Store", path: str | Path) -> int:
           and c.id = (select max(id) from corrections d where d.interaction_id = c.interaction_id
                       and d.field = 'sentiment' and d.sentence_idx is c.sentence_idx)
         order by c.id""").fetchall()
-    with Path(path).open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["text", "label", "lang"])
-        for text, value, lang in rows:
-            w.writerow([" ".join((text or "").split()), json.loads(value), lang])
+    with Path(path).open("w", encoding="utf-8", newline="") as fh:  # formula-safe; the trainer reads it back
+        write_rows(fh, ["text", "label", "lang"],
+                   ([" ".join((text or "").split()), json.loads(value), lang] for text, value, lang in rows))
     return len(rows)
 
 

@@ -3,9 +3,10 @@ loaded only when asked for). No pandas needed."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
+
+from .._csv import write_dicts
 
 from .data import COLUMNS, ReportData
 
@@ -22,9 +23,7 @@ def _columns(rows: list[dict], columns: Sequence[str] = ()) -> list[str]:
 def write_csv(rows: list[dict], path: Path, columns: Sequence[str] = ()) -> Path:
     cols = _columns(rows, columns)
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
+        write_dicts(fh, cols, rows, lineterminator="\n")  # formula-safe: customer text can start with "="
     return path
 
 

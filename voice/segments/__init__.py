@@ -8,14 +8,14 @@ those who consented, and without those still waiting on a complaint if asked.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import NotFound
+from .._csv import write_dicts
+from ..errors import InputError, NotFound
 from ..scoring.lists import evidence_summary
 from ..scoring.loops import PROBLEM_INTENTS
 from ..store import Store
@@ -44,15 +44,20 @@ def _contacts(store: Store, ids: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: str | None = None,
+def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: str = "marketing",
             exclude_open_complaints: bool = False) -> Segment:
     """Customers whose interest in ``product`` is at least ``min_interest``,
-    strongest first. ``consent`` (e.g. "marketing", "email"): keep only customers
-    whose CRM record says yes to it (unknown is no). ``exclude_open_complaints``:
+    strongest first. ``consent`` (default "marketing"; or "email", or any key of the CRM's consent
+    column): keep only customers whose CRM record says yes to it (unknown is no); "any" keeps everyone
+    whatever their consent — say so on purpose, it is never the default. ``exclude_open_complaints``:
     leave out customers with a complaint, refund, billing or technical problem
     still open (``voice customer ID`` shows it)."""
     if not 0.0 <= min_interest <= 1.0:
         raise ValueError("min_interest is a share between 0 and 1")
+    if not consent or not str(consent).strip():
+        raise InputError("say which consent the customers must have given.",
+                         fix="use consent='marketing' (or 'email', …), or 'any' to keep everyone on purpose.")
+    consent = None if consent.strip().lower() == "any" else consent.strip()
     known = [r[0] for r in store.db.execute("select distinct product_id from interest order by 1")]
     if product not in known:
         raise NotFound(f"no customer has shown interest in a product {product!r}.",
@@ -84,25 +89,12 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
     return out
 
 
-# Free text from customers and the CRM: a cell starting with one of these would run as a formula in a
-# spreadsheet ("=HYPERLINK(...)"); it is written with a leading apostrophe. Phones ("+34...") are not free text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FREE_TEXT = ("name", "evidence", "segment")
-
-
-def _safe(row: dict) -> dict:
-    return {k: ("'" + v if k in _FREE_TEXT and isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-            for k, v in row.items()}
-
-
 def write_csv(seg: Segment, out: str | Path | TextIO):
     """The segment as CSV that campaign tools import: to a file (UTF-8 with a BOM,
     so spreadsheet tools read accents; returns its path) or to an open text
     stream (returns the stream)."""
     if hasattr(out, "write"):
-        w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-        w.writeheader()
-        w.writerows(_safe(r) for r in seg.rows)
+        write_dicts(out, COLUMNS, seg.rows)  # formula-safe: a name "=HYPERLINK(...)" is written as text
         return out
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

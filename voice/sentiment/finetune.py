@@ -33,6 +33,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from .._csv import unsafe_cell
 from ..clean import mask_noise
 from ..encode import load_encoder
 from ..errors import InputError
@@ -64,7 +65,7 @@ def read_user_rows(path: Path | str) -> list[Example]:
                          fix="write a header line 'text,label' (optionally ',lang').")
     out = []
     for n, row in enumerate(rows, 2):
-        text = " ".join((row.get("text") or "").split())
+        text = unsafe_cell(" ".join((row.get("text") or "").split()))  # as voice label export wrote it
         label = LABEL_NAMES.get((row.get("label") or "").strip().lower())
         if label is None:
             raise InputError(f"unknown label {row.get('label')!r}.", source=str(path), position=f"line {n}",

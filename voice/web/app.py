@@ -393,7 +393,7 @@ def _segment_form(product: str | None, min_interest: str | None, consent: str | 
         raise BadQuery(f"min_interest={raw!r} is not a number.", fix="use a share between 0 and 1, e.g. 0.6.") from None
     if not 0.0 <= share <= 1.0:
         raise BadQuery(f"min_interest={raw} is outside 0..1.", fix="use a share between 0 and 1, e.g. 0.6.")
-    return {"product": _text(product), "min_interest": share, "consent": _text(consent),
+    return {"product": _text(product), "min_interest": share, "consent": _text(consent) or "marketing",
             "exclude_open_complaints": _flag(exclude_open_complaints)}
 
 
