@@ -249,3 +249,22 @@ def test_corrected_intents_export_into_a_taxonomy_that_trains(tmp_path):
 
     config = _json.loads((tmp_path / "mine" / "config.json").read_text(encoding="utf-8"))
     assert "wrong_address" in config["intents"] and len(config["intents"]) == 12
+
+
+def test_what_came_from_the_input_cannot_drive_the_terminal(tmp_path):
+    from voice._text import one_line, terminal_safe
+
+    title = "\x1b]0;pwned\x07"
+    assert terminal_safe(f"a{title}b\x1b[31mred\x1b[0m\rover\u202egnp.exe\n") == "abredovergnp.exe\n"
+    assert one_line("bad\nquarantined: all fine.eml") == "bad⏎quarantined: all fine.eml"
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"x{title}\nfake: 0 quarantined.eml").write_text("not an e-mail at all")
+    (folder / "notes\x1b[2J.xyz").write_text("?")
+    r = run("ingest", folder, "--db", db)
+    assert "\x1b" not in r.output and "\r" not in r.output
+    assert not any(line.startswith("fake:") for line in r.output.splitlines())  # no line of the file's own
+    r = run("quarantine", "--db", db)
+    assert "\x1b" not in r.output and "x⏎fake: 0 quarantined.eml" in r.output

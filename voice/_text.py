@@ -54,3 +54,23 @@ def storable(value):
 def storable_rows(rows):
     """Each row (a tuple) with its str values made :func:`storable`."""
     return [tuple(storable(v) for v in row) for row in rows]
+
+
+# Terminal escapes (CSI "ESC [ … letter", OSC "ESC ] … BEL/ST" that sets the window title, other "ESC x"),
+# other C0 and C1 controls, and the bidirectional overrides that reorder what a terminal shows.
+_TERMINAL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+                       r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without what would act on a terminal instead of being shown: escape sequences (a file
+    name that changes the window title), carriage returns (that overwrite a line) and other controls.
+    Newlines and tabs stay: the CLI's own layout uses them."""
+    return _TERMINAL.sub("", text)
+
+
+def one_line(text: str | None) -> str:
+    """A value from the input (a file name, a customer's words) shown inside one line of output: line
+    breaks become "⏎", so it cannot start a fake line of its own; controls go as in :func:`terminal_safe`."""
+    return terminal_safe(_LINE_BREAK.sub("⏎", text or ""))

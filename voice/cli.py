@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import api
+from ._text import one_line, terminal_safe
 from .errors import ConfigError, InputError, VoiceError
 
 app = typer.Typer(help="voice: what customers feel and want, from every channel, tied to the right customer.",
@@ -46,7 +47,7 @@ MapOption = Annotated[Optional[list[str]], typer.Option(
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    typer.secho(terminal_safe(f"error: {exc}"), fg=typer.colors.RED, err=True)
     return typer.Exit(1)
 
 
@@ -94,11 +95,11 @@ def _print_report(report: api.RunReport, what: str, quiet: bool) -> None:
             + f", {report.quarantined} quarantined"
             + (f", {report.resolved} earlier problems resolved" if report.resolved else "")
             + f" ({report.seconds:.1f} s)")
-    typer.echo(line)
+    echo(line)
     for problem in report.problems[:10]:
-        typer.secho(f"  quarantined: {problem}", fg=typer.colors.YELLOW)
+        typer.secho(terminal_safe(f"  quarantined: {problem}"), fg=typer.colors.YELLOW)
     if report.quarantined > 10:
-        typer.echo("  … 'voice quarantine' lists them all.")
+        echo("  … 'voice quarantine' lists them all.")
 
 
 @app.command()
@@ -114,7 +115,7 @@ def init(db: DbOption = Path("voice.db"),
     except VoiceError as exc:
         raise _fail(exc) from exc
     s = v.store.settings()
-    typer.echo(f"voice database ready: {db} (region {s['region']}, time zone {s['timezone']}, company domains: "
+    echo(f"voice database ready: {db} (region {s['region']}, time zone {s['timezone']}, company domains: "
                f"{', '.join(s['company_domains']) or 'none'})")
 
 
@@ -163,18 +164,18 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
 
 
 def _print_status(s: api.Status) -> None:
-    typer.echo(f"customers     {s.customers}")
-    typer.echo(f"interactions  {s.interactions}  ({s.linked} linked, {s.linked_pct:.0f}%)")
+    echo(f"customers     {s.customers}")
+    echo(f"interactions  {s.interactions}  ({s.linked} linked, {s.linked_pct:.0f}%)")
     for channel, c in s.by_channel.items():
         pct = 100 * c["linked"] / c["total"] if c["total"] else 0
-        typer.echo(f"  {channel:<10} {c['total']:>6}  linked {c['linked']:>6} ({pct:.0f}%)")
-    typer.echo(f"unlinked      {s.interactions - s.linked}  (no matching customer: {s.unlinked_no_match}, "
+        echo(f"  {channel:<10} {c['total']:>6}  linked {c['linked']:>6} ({pct:.0f}%)")
+    echo(f"unlinked      {s.interactions - s.linked}  (no matching customer: {s.unlinked_no_match}, "
                f"ambiguous: {s.unlinked_ambiguous}, linkable but not linked: {s.linkable_unlinked})")
     kinds = ", ".join(f"{k}: {n}" for k, n in sorted(s.quarantined_by_kind.items()))
-    typer.echo(f"quarantined   {s.quarantined}" + (f"  ({kinds})" if kinds else ""))
+    echo(f"quarantined   {s.quarantined}" + (f"  ({kinds})" if kinds else ""))
     if s.last_run:
         r = s.last_run
-        typer.echo(f"last run      #{r['id']} {r['command']} {r['status']} at {r['finished_at'] or r['started_at']}")
+        echo(f"last run      #{r['id']} {r['command']} {r['status']} at {r['finished_at'] or r['started_at']}")
 
 
 @app.command()
@@ -192,7 +193,7 @@ def analyze(db: DbOption = Path("voice.db"),
     if list_components:
         from .pipeline import registered_components
 
-        typer.echo("\n".join(registered_components()))
+        echo("\n".join(registered_components()))
         return
     v = _open(db)
     try:
@@ -210,16 +211,16 @@ def analyze(db: DbOption = Path("voice.db"),
         raise _fail(exc) from exc
     if not quiet:
         steps = ", ".join(f"{k} {t:.1f}s" for k, t in (report.step_seconds or {}).items())
-        typer.echo(f"analyze: {report.analysed} analysed, {report.skipped} with nothing of the customer's "
+        echo(f"analyze: {report.analysed} analysed, {report.skipped} with nothing of the customer's "
                    f"(outbound or empty), {report.seconds:.1f} s ({report.rate:.0f}/s)" + (f"; {steps}" if steps else ""))
     if report.analysed:
         fit = v.taxonomy_fit()
         if fit.fits is False:  # said even with --quiet: every intent-based figure is misleading until it is fixed
-            typer.echo(f"warning: {fit.summary()}", err=True)
+            echo(f"warning: {fit.summary()}", err=True)
     if score:
         scored = v.score()
         if not quiet:
-            typer.echo(f"score: {scored.customers} customers re-scored ({scored.unchanged} unchanged)")
+            echo(f"score: {scored.customers} customers re-scored ({scored.unchanged} unchanged)")
 
 
 @train_app.command("sentiment")
@@ -255,7 +256,7 @@ def train_sentiment(
                      user_data=rows[0] if rows else None, encoder=encoder, epochs=epochs, seed=seed, verbose=True)
     except VoiceError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"sentiment model written to {out} (see {out / 'README.md'})")
+    echo(f"sentiment model written to {out} (see {out / 'README.md'})")
 
 
 @train_app.command("intent")
@@ -270,7 +271,7 @@ def train_intent(taxonomy: Annotated[Path, typer.Option(help="A taxonomy YAML (s
         train_intents(taxonomy, out, encoder=encoder)
     except VoiceError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"intent model written to {out}; use it with model = \"{out}\" in a pipeline's intent step")
+    echo(f"intent model written to {out}; use it with model = \"{out}\" in a pipeline's intent step")
 
 
 @app.command("eval")
@@ -293,7 +294,7 @@ def status(db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None
     """Counts by channel, share linked to a customer, and what was quarantined."""
     s = _open(db).status()
     if as_json:
-        typer.echo(json.dumps({**s.__dict__, "linked_pct": s.linked_pct}, indent=2, default=str))
+        echo(json.dumps({**s.__dict__, "linked_pct": s.linked_pct}, indent=2, default=str))
     else:
         _print_status(s)
 
@@ -303,14 +304,14 @@ def unlinked_cmd(db: DbOption = Path("voice.db"), limit: int = 100, as_json: Jso
     """Interactions with no customer, with their handles and why they did not link."""
     rows = _open(db).unlinked(limit)
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        typer.echo("every interaction is linked to a customer.")
+        echo("every interaction is linked to a customer.")
     for r in rows:
-        where = r["source_path"] + (f" ({r['source_pos']})" if r["source_pos"] else "")
-        typer.echo(f"{r['id']}  {r['channel']:<6} {r['timestamp'] or '-':<19}  {where}")
-        typer.echo(f"    handles: {r['handles'] or '-'};  {r['reason']}")
+        where = one_line(r["source_path"]) + (f" ({one_line(r['source_pos'])})" if r["source_pos"] else "")
+        echo(f"{r['id']}  {r['channel']:<6} {r['timestamp'] or '-':<19}  {where}")
+        echo(f"    handles: {one_line(r['handles']) or '-'};  {r['reason']}")
 
 
 @app.command()
@@ -321,22 +322,28 @@ def quarantine(db: DbOption = Path("voice.db"), run: Annotated[Optional[int], ty
     """Inputs that were refused, with the reason and the fix."""
     rows = _open(db).quarantined(run, resolved=all_)
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        typer.echo("nothing quarantined.")
+        echo("nothing quarantined.")
     for r in rows:
-        where = r["source_path"] + (f" ({r['position']})" if r["position"] else "")
+        where = one_line(r["source_path"]) + (f" ({one_line(r['position'])})" if r["position"] else "")
         done = f" (resolved at {r['resolved_at']})" if r.get("resolved_at") else ""
-        typer.echo(f"{where}: [{r['kind']}] {r['reason']}{done}")
+        echo(f"{where}: [{r['kind']}] {one_line(r['reason'])}{done}")
         if r["fix"]:
-            typer.echo(f"    fix: {r['fix']}")
+            echo(f"    fix: {r['fix']}")
 
 
 # --- customer intelligence ----------------------------------------------------------------------------------
 
+def echo(message: object = "", **kwargs) -> None:
+    """typer.echo for every line the CLI prints: what came from the input (file names, customers' words,
+    CRM fields) cannot drive the terminal (escape sequences, carriage returns; see voice._text)."""
+    typer.echo(terminal_safe(str(message)), **kwargs)
+
+
 def _dump(rows) -> None:
-    typer.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+    echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
 
 
 def _money(value) -> str:
@@ -358,9 +365,9 @@ def score_cmd(db: DbOption = Path("voice.db"),
     if as_json:
         _dump(report.__dict__)
         return
-    typer.echo(f"scored {report.customers} customers ({report.unchanged} unchanged), "
+    echo(f"scored {report.customers} customers ({report.unchanged} unchanged), "
                f"{report.interactions} touchpoints, as of {report.as_of[:10]}")
-    typer.echo("  classes: " + ", ".join(f"{k} {n}" for k, n in sorted(report.classes.items())))
+    echo("  classes: " + ", ".join(f"{k} {n}" for k, n in sorted(report.classes.items())))
 
 
 @app.command("customer")
@@ -379,7 +386,7 @@ def customer_cmd(customer_id: Annotated[str, typer.Argument(help="The customer's
 
         _dump(asdict(tl))
     else:
-        typer.echo(render(tl))
+        echo(render(tl))
 
 
 @app.command("interest")
@@ -398,13 +405,13 @@ def interest_cmd(db: DbOption = Path("voice.db"),
         _dump(rows)
         return
     if not rows:
-        typer.echo("no interest found (run 'voice analyze' and 'voice score' first).")
+        echo("no interest found (run 'voice analyze' and 'voice score' first).")
     current = None
     for r in rows:
         if r["product_id"] != current:
             current = r["product_id"]
-            typer.echo(current)
-        typer.echo(f"  {r['interest']:.2f}  {r['customer_id']:<6} {(r['name'] or '')[:28]:<28} {r['evidence']}")
+            echo(current)
+        echo(f"  {r['interest']:.2f}  {r['customer_id']:<6} {(r['name'] or '')[:28]:<28} {r['evidence']}")
 
 
 @customers_app.command("at-risk")
@@ -417,11 +424,11 @@ def at_risk_cmd(db: DbOption = Path("voice.db"),
         _dump(rows)
         return
     if not rows:
-        typer.echo("no valuable customer at risk (run 'voice score' first if you have not).")
+        echo("no valuable customer at risk (run 'voice score' first if you have not).")
     for r in rows:
         trend = f"{r['cem_trend']:+.0f}" if r["cem_trend"] is not None else "n/a"
         cem = f"{r['cem']:.0f}" if r["cem"] is not None else "-"
-        typer.echo(f"{r['customer_id']:<6} {(r['name'] or '')[:28]:<28} value {_money(r['lifetime_value']):>7}  "
+        echo(f"{r['customer_id']:<6} {(r['name'] or '')[:28]:<28} value {_money(r['lifetime_value']):>7}  "
                    f"{r['class']:<9} CEM {cem:>3} ({trend})  {r['reason']}")
 
 
@@ -435,10 +442,10 @@ def profitable_cmd(db: DbOption = Path("voice.db"),
         _dump(rows)
         return
     if not rows:
-        typer.echo(f"no customer with interest >= {min_interest} and low value.")
+        echo(f"no customer with interest >= {min_interest} and low value.")
     for r in rows:
         wants = ", ".join(f"{p} {s:.2f}" for p, s in r["interests"])
-        typer.echo(f"{r['customer_id']:<6} {(r['name'] or '')[:28]:<28} value {_money(r['lifetime_value']):>7} "
+        echo(f"{r['customer_id']:<6} {(r['name'] or '')[:28]:<28} value {_money(r['lifetime_value']):>7} "
                    f"({r['value_band']})  wants {wants}")
 
 
@@ -450,10 +457,10 @@ def value_needs_cmd(db: DbOption = Path("voice.db"), as_json: JsonOption = False
         _dump(view)
         return
     for band, v in view.items():
-        typer.echo(f"{band:<8} {v['customers']:>3} customers  "
+        echo(f"{band:<8} {v['customers']:>3} customers  "
                    + ", ".join(f"{k} {n}" for k, n in sorted(v["classes"].items())))
-        typer.echo("         needs: " + (", ".join(f"{k} ({n})" for k, n in v["dominant_intents"]) or "-"))
-        typer.echo("         wants: " + (", ".join(f"{k} ({n})" for k, n in v["interests"]) or "-"))
+        echo("         needs: " + (", ".join(f"{k} ({n})" for k, n in v["dominant_intents"]) or "-"))
+        echo("         wants: " + (", ".join(f"{k} ({n})" for k, n in v["interests"]) or "-"))
 
 
 @export_app.command("segment")
@@ -479,7 +486,7 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
         raise typer.BadParameter(str(exc), param_hint="--min-interest") from exc
     write_csv(seg, output)
     left = ", ".join(f"{n} {why}" for why, n in sorted(seg.excluded.items()))
-    typer.echo(f"wrote {len(seg.rows)} customers to {output}" + (f" (left out: {left})" if left else ""))
+    echo(f"wrote {len(seg.rows)} customers to {output}" + (f" (left out: {left})" if left else ""))
 
 
 @intents_app.command("suggest")
@@ -503,12 +510,12 @@ def intents_suggest(file: Annotated[Path, typer.Argument(help="The YAML taxonomy
                 raise InputError(f"--intents {intents}: a taxonomy needs two intents or more.",
                                  fix="use --intents 2 or more.")
             g = find_groups(v.store, k=intents)
-            typer.echo(f"theme groups found again: {g.groups} groups of {g.interactions} interactions")
+            echo(f"theme groups found again: {g.groups} groups of {g.interactions} interactions")
         tax = suggest_taxonomy(v.store, file, examples=examples, unit=unit)
     except VoiceError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"{len(tax['intents'])} intents suggested in {file}: " + ", ".join(i["id"] for i in tax["intents"]))
-    typer.echo(f"  edit it, then: voice train intent --taxonomy {file} --out models/intents/mine")
+    echo(f"{len(tax['intents'])} intents suggested in {file}: " + ", ".join(i["id"] for i in tax["intents"]))
+    echo(f"  edit it, then: voice train intent --taxonomy {file} --out models/intents/mine")
 
 
 def _label(db: Path, interaction: str, field: str, value, sentence: Optional[int], by: Optional[str]) -> None:
@@ -519,7 +526,7 @@ def _label(db: Path, interaction: str, field: str, value, sentence: Optional[int
     except VoiceError as exc:
         raise _fail(exc) from exc
     where = f"sentence {sentence} of " if sentence is not None else ""
-    typer.echo(f"corrected: {field} of {where}{interaction} is now {c.value} (#{c.id}, by {c.by or 'unknown'}); "
+    echo(f"corrected: {field} of {where}{interaction} is now {c.value} (#{c.id}, by {c.by or 'unknown'}); "
                + (f"{scored.customers} customer(s) re-scored" if scored.customers else "no linked customer to re-score"))
 
 
@@ -562,10 +569,10 @@ def label_list(db: DbOption = Path("voice.db"), limit: int = 50, as_json: JsonOp
         _dump([r.__dict__ for r in rows])
         return
     if not rows:
-        typer.echo("no corrections yet.")
+        echo("no corrections yet.")
     for r in rows:
         where = f"#{r.sentence_idx}" if r.sentence_idx is not None else ""
-        typer.echo(f"{r.at[:16]}  {r.by or '-':<10} {r.interaction_id}{where:<4} {r.field:<9} {r.value}")
+        echo(f"{r.at[:16]}  {r.by or '-':<10} {r.interaction_id}{where:<4} {r.field:<9} {r.value}")
 
 
 @label_app.command("export")
@@ -575,7 +582,7 @@ def label_export(file: Annotated[Path, typer.Argument(help="The CSV to write (te
     from .learn import export_sentiment_rows
 
     n = export_sentiment_rows(_open(db).store, file)
-    typer.echo(f"{n} corrected sentiments written to {file}; train with: "
+    echo(f"{n} corrected sentiments written to {file}; train with: "
                f"voice train sentiment --data ../shared/data --data {file}")
 
 
@@ -592,12 +599,12 @@ def label_export_intents(file: Annotated[Path, typer.Argument(help="The taxonomy
     except VoiceError as exc:
         raise _fail(exc) from exc
     n = sum(out.added.values())
-    typer.echo(f"{n} examples from corrections added to {taxonomy.name} in {file}"
+    echo(f"{n} examples from corrections added to {taxonomy.name} in {file}"
                + (": " + ", ".join(f"{k} +{v}" for k, v in sorted(out.added.items())) if n else ""))
     if out.skipped:
-        typer.echo("  not added (intents the taxonomy lacks, with fewer examples than one needs): "
+        echo("  not added (intents the taxonomy lacks, with fewer examples than one needs): "
                    + ", ".join(f"{k} ({v})" for k, v in out.skipped.items()))
-    typer.echo(f"  train with: voice train intent --taxonomy {file} --out models/intents/mine")
+    echo(f"  train with: voice train intent --taxonomy {file} --out models/intents/mine")
 
 
 @themes_app.command("discover")
@@ -622,17 +629,17 @@ def themes_discover(db: DbOption = Path("voice.db"),
         return
     status = {t["id"]: t["status"] for t in themes.list_themes(v.store)}
     proposed = sum(status.get(t) == "proposed" for t in r.new_themes)
-    typer.echo(f"themes: {r.new_sentences} new sentences, {r.assigned} joined a theme, {len(r.new_themes)} new themes"
+    echo(f"themes: {r.new_sentences} new sentences, {r.assigned} joined a theme, {len(r.new_themes)} new themes"
                + (f" ({proposed} proposed: accept them in the taxonomy file)" if proposed else "")
                + f"; {r.outlier_share:.0%} of {r.eligible} sentences have no theme ({r.seconds:.1f} s)")
     if g and g.groups:
-        typer.echo(f"groups: {g.groups} groups of {g.interactions} interactions (the number chosen by the data); "
+        echo(f"groups: {g.groups} groups of {g.interactions} interactions (the number chosen by the data); "
                    f"the largest holds {g.largest_share:.0%} ({g.seconds:.1f} s)"
                    + (f"; {g.generic_themes} themes found in every kind of interaction are marked generic"
                       if g.generic_themes else ""))
     elif g:
-        typer.echo(f"groups: none ({g.interactions} interactions: too few to tell topics apart)")
-    typer.echo("  'voice themes list' shows them; 'voice themes export FILE' to rename, merge or split")
+        echo(f"groups: none ({g.interactions} interactions: too few to tell topics apart)")
+    echo("  'voice themes list' shows them; 'voice themes export FILE' to rename, merge or split")
 
 
 @themes_app.command("list")
@@ -650,25 +657,25 @@ def themes_list(db: DbOption = Path("voice.db"),
         _dump(rows)
         return
     if not rows:
-        typer.echo("no themes yet: run 'voice themes discover'.")
+        echo("no themes yet: run 'voice themes discover'.")
     group_rows = themes.list_groups(v.store)
     generic = themes.generic_theme_ids(v.store)
     if group_rows and not examples:
         for grp in group_rows:
-            typer.echo(f"{grp['id']}  {grp['title'][:60]:<60} {grp['interactions']:>5} interactions ({grp['share']:.0%})")
+            echo(f"{grp['id']}  {grp['title'][:60]:<60} {grp['interactions']:>5} interactions ({grp['share']:.0%})")
             for t in grp["themes"][:8]:
-                typer.echo(f"      {t['id']}  {(t['label'] or '')[:54]:<54} {t['size']:>5} sentences")
+                echo(f"      {t['id']}  {(t['label'] or '')[:54]:<54} {t['size']:>5} sentences")
             if len(grp["themes"]) > 8:
-                typer.echo(f"      … and {len(grp['themes']) - 8} more themes")
-        typer.echo("")
+                echo(f"      … and {len(grp['themes']) - 8} more themes")
+        echo("")
     for t in sorted(rows, key=lambda t: -(t["interactions"] or 0)):
         nps = f"NPS {t['mean_nps']:.1f}" if t.get("mean_nps") is not None else "NPS -"
         sentiment = f"{t['mean_sentiment']:+.2f}" if t.get("mean_sentiment") is not None else "-"
-        typer.echo(f"{t['id']}  {(t['name'] or t['label'] or '')[:44]:<44} {t['status']:<8} "
+        echo(f"{t['id']}  {(t['name'] or t['label'] or '')[:44]:<44} {t['status']:<8} "
                    f"{t['interactions']:>4} interactions  sentiment {sentiment}  {nps}"
                    + ("  (generic: in every kind of interaction)" if t["id"] in generic else ""))
         for ex in themes.theme_examples(v.store, t["id"], examples) if examples else []:
-            typer.echo(f"        “{ex['text'][:100]}” ({ex['channel']}, {ex['customer_id'] or 'unlinked'})")
+            echo(f"        “{ex['text'][:100]}” ({ex['channel']}, {ex['customer_id'] or 'unlinked'})")
 
 
 @themes_app.command("export")
@@ -678,7 +685,7 @@ def themes_export(file: Annotated[Path, typer.Argument(help="The YAML taxonomy f
     from . import themes
 
     path = themes.export_taxonomy(_open(db).store, file)
-    typer.echo(f"wrote {path}; edit it, then: voice themes apply {path}")
+    echo(f"wrote {path}; edit it, then: voice themes apply {path}")
 
 
 @themes_app.command("apply")
@@ -691,7 +698,7 @@ def themes_apply(file: Annotated[Path, typer.Argument(help="The edited YAML taxo
         version = themes.apply_taxonomy(_open(db).store, file)
     except VoiceError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"taxonomy version {version} applied to every sentence")
+    echo(f"taxonomy version {version} applied to every sentence")
 
 
 @app.command("report")
@@ -716,7 +723,7 @@ def report_cmd(output: Annotated[Path, typer.Option("-o", "--output", help="The 
         raise typer.BadParameter(str(exc)) from exc
     except VoiceError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"wrote {path}" + (f" and the tables behind it to {export_dir}" if export_dir else ""))
+    echo(f"wrote {path}" + (f" and the tables behind it to {export_dir}" if export_dir else ""))
 
 
 @app.command("search")
@@ -749,13 +756,13 @@ def search_cmd(query: Annotated[str, typer.Argument(help="Words or a question, i
         _dump([asdict(h) for h in hits])
         return
     if not hits:
-        typer.echo("nothing found.")
+        echo("nothing found.")
     for h in hits:
         snippet = html.unescape(re.sub(r"</?mark>", "*", h.snippet or ""))
         who = f"{h.customer_id} {h.customer_name or ''}".strip() if h.customer_id else "unlinked"
-        typer.echo(f"{str(h.timestamp or '')[:10]}  {h.channel:<6} {h.sentiment or '-':<8} {who[:30]:<30} "
+        echo(f"{str(h.timestamp or '')[:10]}  {h.channel:<6} {h.sentiment or '-':<8} {who[:30]:<30} "
                    f"[{h.why}] {h.interaction_id}")
-        typer.echo(f"    {' '.join(snippet.split())[:160]}")
+        echo(f"    {' '.join(snippet.split())[:160]}")
 
 
 @app.command("serve")
@@ -772,7 +779,7 @@ def serve_cmd(db: DbOption = Path("voice.db"),
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
 
     def announce() -> None:
-        typer.echo(f"voice: serving {db} read-only at http://{shown}:{port}/" + (f"?token={token}" if token else "")
+        echo(f"voice: serving {db} read-only at http://{shown}:{port}/" + (f"?token={token}" if token else "")
                    + "  (Ctrl-C to stop)")
 
     try:
@@ -794,7 +801,7 @@ def experience_cmd(db: DbOption = Path("voice.db"),
         _dump(rows)
         return
     for key, r in rows.items():
-        typer.echo(f"{key:<22} {r['score']:>5.1f}  (mean {r['mean']:.1f}, {r['count']} touchpoints)")
+        echo(f"{key:<22} {r['score']:>5.1f}  (mean {r['mean']:.1f}, {r['count']} touchpoints)")
 
 
 @app.command()
@@ -807,22 +814,22 @@ def demo(db: DbOption = Path("demo/voice.db"),
         raise _fail(exc) from exc
     _print_report(result.customers, "customers", False)
     _print_report(result.ingest, "ingest", False)
-    typer.echo("")
+    echo("")
     _print_status(result.status)
     a = result.analysis
-    typer.echo("")
-    typer.echo(f"analysis      {a.analysed} interactions analysed in {a.seconds:.1f} s "
+    echo("")
+    echo(f"analysis      {a.analysed} interactions analysed in {a.seconds:.1f} s "
                f"({a.skipped} with nothing of the customer's: agent replies, empty comments)")
     _print_summary(result.summary)
     if result.sentiment_checks:
-        typer.echo("  how sentiment reads the sentences that used to go wrong (examples/sentiment_checks.csv):")
+        echo("  how sentiment reads the sentences that used to go wrong (examples/sentiment_checks.csv):")
         for c in result.sentiment_checks:
             mark = "ok " if c["label"] == c["expected"] else "WRONG"
-            typer.echo(f"    {mark} {c['label']:<8} {c['score']:+.2f}  {c['text'][:70]}")
+            echo(f"    {mark} {c['label']:<8} {c['score']:+.2f}  {c['text'][:70]}")
     _print_intelligence(db, result)
     t = result.themes
-    typer.echo("")
-    typer.echo(f"themes        {len(t.new_themes)} themes in {t.eligible} sentences ({t.outlier_share:.0%} without one); "
+    echo("")
+    echo(f"themes        {len(t.new_themes)} themes in {t.eligible} sentences ({t.outlier_share:.0%} without one); "
                "'voice themes list' shows them")
     g = result.groups
     if g and g.groups:
@@ -830,19 +837,19 @@ def demo(db: DbOption = Path("demo/voice.db"),
 
         with _open(db) as v:
             labels = ", ".join(f"{x['title']} ({x['interactions']})" for x in list_groups(v.store)[:4])
-        typer.echo(f"              in {g.groups} groups, one per interaction (the largest {g.largest_share:.0%}): {labels}…")
-    typer.echo("")
-    typer.echo(f"The report is {result.report}: open it in a browser (file://{result.report.resolve()}).")
-    typer.echo(f"The web app: .venv/bin/voice serve --db {db}   then open http://127.0.0.1:8765")
-    typer.echo("")
-    typer.echo(f"The database is {db}. Look around with:")
-    typer.echo(f"  .venv/bin/voice status --db {db}")
-    typer.echo(f"  .venv/bin/voice unlinked --db {db}")
-    typer.echo(f"  .venv/bin/voice quarantine --db {db}")
-    typer.echo(f"  .venv/bin/voice interest --db {db}")
-    typer.echo(f"  .venv/bin/voice customers at-risk --db {db}")
-    typer.echo(f"  .venv/bin/voice customer C017 --db {db}")
-    typer.echo(f"  .venv/bin/datasette {db}      # browse every table")
+        echo(f"              in {g.groups} groups, one per interaction (the largest {g.largest_share:.0%}): {labels}…")
+    echo("")
+    echo(f"The report is {result.report}: open it in a browser (file://{result.report.resolve()}).")
+    echo(f"The web app: .venv/bin/voice serve --db {db}   then open http://127.0.0.1:8765")
+    echo("")
+    echo(f"The database is {db}. Look around with:")
+    echo(f"  .venv/bin/voice status --db {db}")
+    echo(f"  .venv/bin/voice unlinked --db {db}")
+    echo(f"  .venv/bin/voice quarantine --db {db}")
+    echo(f"  .venv/bin/voice interest --db {db}")
+    echo(f"  .venv/bin/voice customers at-risk --db {db}")
+    echo(f"  .venv/bin/voice customer C017 --db {db}")
+    echo(f"  .venv/bin/datasette {db}      # browse every table")
 
 
 def _print_intelligence(db: Path, result: api.DemoResult) -> None:
@@ -850,8 +857,8 @@ def _print_intelligence(db: Path, result: api.DemoResult) -> None:
     from .scoring.timeline import render
 
     sc = result.scores
-    typer.echo("")
-    typer.echo(f"scores        {sc.customers} customers, {sc.interactions} touchpoints, as of {sc.as_of[:10]} "
+    echo("")
+    echo(f"scores        {sc.customers} customers, {sc.interactions} touchpoints, as of {sc.as_of[:10]} "
                "(the newest interaction): " + ", ".join(f"{k} {n}" for k, n in sorted(sc.classes.items())))
     v = api.open(db)
     with v:
@@ -860,35 +867,35 @@ def _print_intelligence(db: Path, result: api.DemoResult) -> None:
         for r in rows:
             by_product.setdefault(r["product_id"], []).append(r)
         ranked = sorted(by_product.items(), key=lambda kv: (-len(kv[1]), -kv[1][0]["interest"]))[:3]
-        typer.echo("")
-        typer.echo("Most interested customers, per product (voice interest):")
+        echo("")
+        echo("Most interested customers, per product (voice interest):")
         for product, rs in ranked:
-            typer.echo(f"  {product}")
+            echo(f"  {product}")
             for r in rs:
-                typer.echo(f"    {r['interest']:.2f}  {r['customer_id']} {r['name']}: {r['evidence'][:90]}")
-        typer.echo("")
-        typer.echo("Valuable customers at risk (voice customers at-risk):")
+                echo(f"    {r['interest']:.2f}  {r['customer_id']} {r['name']}: {r['evidence'][:90]}")
+        echo("")
+        echo("Valuable customers at risk (voice customers at-risk):")
         for r in v.valuable_at_risk()[:6]:
-            typer.echo(f"  {r['customer_id']} {r['name']:<28} value {_money(r['lifetime_value']):>6}  "
+            echo(f"  {r['customer_id']} {r['name']:<28} value {_money(r['lifetime_value']):>6}  "
                        f"{r['class']:<9} {r['reason']}")
         loop = v.store.db.execute("""select customer_id from open_loops where status = 'open'
                                      order by contacts desc, last_contact_at desc limit 1""").fetchone()
         if loop:
-            typer.echo("")
-            typer.echo(f"One customer's timeline (voice customer {loop[0]}):")
-            typer.echo(render(v.timeline(loop[0])))
+            echo("")
+            echo(f"One customer's timeline (voice customer {loop[0]}):")
+            echo(render(v.timeline(loop[0])))
 
 
 def _print_summary(summary: dict) -> None:
     for channel, s in summary["sentiment"].items():
-        typer.echo(f"  {channel:<8} sentiment: {s['negative']} negative, {s['neutral']} neutral, "
+        echo(f"  {channel:<8} sentiment: {s['negative']} negative, {s['neutral']} neutral, "
                    f"{s['positive']} positive (mean {s['mean_score']:+.2f})")
     if summary["intents"]:
-        typer.echo("  top intents:    " + ", ".join(f"{i} ({n})" for i, n in summary["intents"]))
+        echo("  top intents:    " + ", ".join(f"{i} ({n})" for i, n in summary["intents"]))
     if summary["keyphrases"]:
-        typer.echo("  top phrases:    " + ", ".join(f"{p} ({n})" for p, n in summary["keyphrases"]))
+        echo("  top phrases:    " + ", ".join(f"{p} ({n})" for p, n in summary["keyphrases"]))
     if summary["products"]:
-        typer.echo("  products named: " + ", ".join(
+        echo("  products named: " + ", ".join(
             f"{p} ({n}, polarity {pol:+.2f})" if pol is not None else f"{p} ({n})" for p, n, pol in summary["products"]))
 
 

@@ -43,11 +43,13 @@ class InputError(VoiceError):
         super().__init__(message, fix=fix)
 
     def __str__(self) -> str:
+        from ._text import one_line  # a file name or position from the input stays on this line
+
         where = ""
         if self.source:
-            where = f"{self.source}"
+            where = one_line(str(self.source))
             if self.position:
-                where += f" ({self.position})"
+                where += f" ({one_line(str(self.position))})"
             where += ": "
         text = f"{where}{self.message}"
         return f"{text} Fix: {self.fix}" if self.fix else text
