@@ -103,6 +103,13 @@ class BadDate(InputError):
     kind = "bad_date"
 
 
+class PartlyRead(InputError):
+    """The record was stored, but a value in it could not be read and was left out (a lifetime value of
+    "1e400", an address that is not one): reported, so that nothing is dropped without a word."""
+
+    kind = "partly_read"
+
+
 class DuplicateRecord(InputError):
     """The same customer (or identity) appears twice with conflicting data."""
 

@@ -86,13 +86,14 @@ def test_parse_money_refuses_what_is_not_a_number(raw):
 
 def test_bad_email_and_bad_ltv_keep_the_customer_with_problems(tmp_path):
     path = write_csv(tmp_path / "c.csv", [["id", "email", "ltv"], ["C1", "ana@x.es; ana-sin-arroba", "mucho"]])
-    [c] = read_csv(path)
+    c, reported = read_csv(path)  # the customer, and a report of what was left out (never silent)
     assert c.emails == ["ana@x.es"]
     assert c.lifetime_value is None
     assert c.attributes["problems"] == [
         "dropped 'ana-sin-arroba': not an email address",
         "lifetime value 'mucho' in column 'ltv' is not a number; left empty",
     ]
+    assert reported.kind == "partly_read" and "ana-sin-arroba" in reported.message and reported.position == "row 2"
 
 
 def test_consent_flag_values_and_keys():

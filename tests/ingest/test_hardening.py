@@ -140,3 +140,50 @@ def test_the_analysis_reads_at_most_its_cap_of_one_interaction():
     assert doc.text.endswith("palabra")  # cut between words
     short = to_doc({"id": "y", "channel": "email", "direction": "inbound", "text": "Mi pedido no llega."}, [])
     assert short.text == "Mi pedido no llega." and "truncated_from" not in short.extra
+
+
+def _survey(tmp_path, body: bytes, name="s.csv"):
+    path = tmp_path / name
+    path.write_bytes(body)
+    return [item for _, item in read_paths([path])]
+
+
+def test_an_unclosed_quote_is_quarantined_not_merged_into_one_comment(tmp_path):
+    body = ('Response ID,Comment,NPS\nr1,"Todo bien,9\nr2,Mal servicio,2\nr3,Regular,6\nr4,Bien,8\n'
+            'r5,"Otra cosa",7\n').encode()
+    out = _survey(tmp_path, body)
+    errors = [o for o in out if isinstance(o, Exception)]
+    assert len(errors) == 1 and "not closed" in errors[0].message and errors[0].position.startswith("row 2")
+    assert not any(getattr(o, "text", "") and "Mal servicio" in o.text for o in out)  # no merged comment stored
+
+
+def test_one_row_of_another_encoding_is_quarantined_and_the_rest_read_as_utf8(tmp_path):
+    rows = ["Response ID,Comment,NPS"] + [f"r{n},Señor Muñoz contento número {n},9" for n in range(30)]
+    body = "\n".join(rows).encode("utf-8") + "\nr99,Atención pésima,1\n".encode("latin-1")
+    out = _survey(tmp_path, body)
+    good = [o for o in out if not isinstance(o, Exception)]
+    errors = [o for o in out if isinstance(o, Exception)]
+    assert len(good) == 30 and all("Señor Muñoz" in o.text for o in good)  # not "SeÃ±or"
+    assert len(errors) == 1 and errors[0].kind == "encoding" and errors[0].position.startswith("row 32")
+    assert "Atención" in errors[0].excerpt
+    # a file that is Windows-1252 throughout is still read as such
+    legacy = _survey(tmp_path, "\n".join(rows).encode("cp1252"), "legacy.csv")
+    assert len(legacy) == 30 and "Señor Muñoz" in legacy[0].text
+
+
+def test_an_oversized_cell_quarantines_its_row_not_the_file(tmp_path):
+    body = ("Response ID,Comment,NPS\nr1,Bien,9\nr2," + "x" * 1_100_000 + ",2\nr3,Regular,6\n").encode()
+    out = _survey(tmp_path, body)
+    assert [o.kind for o in out if isinstance(o, Exception)] == ["too_large"]
+    assert sum(1 for o in out if not isinstance(o, Exception)) == 2
+
+
+def test_a_crm_value_that_cannot_be_read_is_reported(tmp_path):
+    (tmp_path / "crm.csv").write_text("id,name,email,lifetime_value,consent_marketing\n"
+                                      "C1,Ana,ana@x.example,1e400,yes\nC2,Luis,luis@x.example,100,maybe\n")
+    out = [item for _, item in read_paths([tmp_path / "crm.csv"], channel="customers")]
+    kinds = sorted(o.kind for o in out if isinstance(o, Exception))
+    assert kinds == ["malformed", "partly_read"]
+    partly = next(o for o in out if getattr(o, "kind", "") == "partly_read")
+    assert "C1" in partly.message and "1e400" in partly.message
+    assert [o.id for o in out if not isinstance(o, Exception)] == ["C1"]

@@ -28,6 +28,9 @@ from ._base import ReadOptions, decode_text, read_bytes
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 64 * 1024  # enough lines to sniff a delimiter; the rest is streamed
+MAX_CELL_CHARS = 1_000_000  # a longer cell is not a comment: its row is quarantined, not the file
+SWALLOWED_ROWS = 2  # a quoted cell holding this many lines that look like rows of the file: an unclosed quote
+_BAD_BYTE = re.compile("[\udc80-\udcff]")  # an undecodable byte kept by "surrogateescape"
 
 
 # --- cells and headers -------------------------------------------------------
@@ -86,6 +89,7 @@ class TableRow:
     number: int
     cells: list[Any]
     extra: list[Any] = field(default_factory=list)
+    problem: InputError | None = None  # why this row cannot be used (the reader quarantines it)
 
     @property
     def position(self) -> str:
@@ -105,6 +109,9 @@ class Table:
     def rows(self) -> Iterator[TableRow]:
         width = len(self.headers)
         for number, values in self._rows():
+            if isinstance(values, InputError):
+                yield TableRow(number, [None] * width, problem=values)
+                continue
             if is_blank(values):
                 continue
             cells = list(values[:width]) + [None] * (width - len(values))
@@ -141,6 +148,8 @@ def _header_names(values: list[Any]) -> list[str]:
 
 def _split_header(source: str, numbered: Iterator[tuple[int, list[Any]]], what: str) -> tuple[int, list[str]]:
     for number, values in numbered:
+        if isinstance(values, InputError):
+            raise values
         if not is_blank(values):
             return number, _header_names(values)
     raise MissingColumns(f"the {what} has no header row (every row is empty).", source=source,
@@ -189,15 +198,22 @@ def open_csv(path: Path, options: ReadOptions) -> Table:
     (from the guards) or MissingColumns when no row holds anything."""
     source = str(path)
     data = read_bytes(path, options)
-    text, encoding = decode_text(data, source, options.encoding)
+    text, encoding = decode_table_text(data, source, options.encoding)
     del data
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text[:SNIFF_CHARS])
+    csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_CELL_CHARS))  # a long cell is one row's problem
+    width = 0
 
-    def numbered() -> Iterator[tuple[int, list[Any]]]:
+    def numbered() -> Iterator[tuple[int, list[Any] | InputError]]:
+        nonlocal width
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        line = 1
         try:
             for number, values in enumerate(reader, start=1):
-                yield number, values
+                width = width or len(values)
+                problem = _row_problem(values, delimiter, width, source, number, line)
+                line = reader.line_num + 1
+                yield number, (problem if problem is not None else values)
         except csv.Error as exc:
             raise InputError(f"the CSV cannot be parsed after row {reader.line_num} ({exc}).", source=source,
                              position=f"line {reader.line_num}",
@@ -234,6 +250,57 @@ def _check_unzipped_size(data: bytes, options: ReadOptions, source: str) -> None
         raise FileTooLarge(f"{worst.filename} in the workbook inflates {worst.file_size / max(worst.compress_size, 1):.0f} "
                            "times (a real sheet compresses 5-20 times): it is refused as a zip bomb.", source=source,
                            fix="open it in Excel or LibreOffice and check what it holds; save it again, or export CSV.")
+
+
+def decode_table_text(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """:func:`decode_text`, but a UTF-8 file with a few lines that are not (one latin-1 byte pasted into a
+    late row) stays UTF-8: those bytes are kept as surrogates and their rows quarantined one by one
+    (:func:`_row_problem`), instead of the whole file being read as Windows-1252 ("señor" as "seÃ±or").
+    It is UTF-8 when most lines with non-ASCII bytes decode as UTF-8."""
+    if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            lines = [ln for ln in data.split(b"\n") if any(b >= 0x80 for b in ln)]
+            bad = 0
+            for ln in lines:
+                try:
+                    ln.decode("utf-8")
+                except UnicodeDecodeError:
+                    bad += 1
+            if lines and bad < len(lines) / 2:
+                body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+                return body.decode("utf-8", "surrogateescape"), "utf-8"
+    return decode_text(data, source, encoding)
+
+
+def _row_problem(values: list[str], delimiter: str, width: int, source: str, number: int,
+                 line: int) -> InputError | None:
+    """Why a parsed CSV row cannot be used, or None."""
+    from ..errors import EncodingProblem, MalformedRecord
+
+    where = f"row {number} (line {line})"
+    for value in values:
+        if len(value) > MAX_CELL_CHARS:
+            return FileTooLarge(f"a cell of this row holds {len(value):,} characters (over {MAX_CELL_CHARS:,}).",
+                                source=source, position=where, excerpt=value[:200],
+                                fix="check the export: a comment is not that long; split it or remove the cell.")
+        if width > 1 and value.count("\n") >= SWALLOWED_ROWS:
+            rowlike = [ln for ln in value.split("\n")[1:] if ln.count(delimiter) >= width - 1]
+            if len(rowlike) >= SWALLOWED_ROWS:
+                return MalformedRecord(
+                    f"a quote opened in this row is not closed: the {len(rowlike)} rows after it were read as "
+                    "part of one cell.", source=source, position=where, excerpt=value[:200],
+                    fix="close the quote (or double the quote character inside the text) and ingest the file "
+                        "again; the rows after it were not stored.")
+    for value in values:
+        if _BAD_BYTE.search(value):
+            shown = value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+            return EncodingProblem("this row is not UTF-8 like the rest of the file (a byte of another encoding).",
+                                   source=source, position=where, excerpt=shown[:200],
+                                   fix="re-type the row's accented letters, or save the file as UTF-8 again; "
+                                       "the other rows were read.")
+    return None
 
 
 def open_xlsx(path: Path, options: ReadOptions, sheet: str | None = None) -> Table:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..errors import DuplicateRecord, InputError, MalformedRecord
+from ..errors import DuplicateRecord, InputError, MalformedRecord, PartlyRead
 from ..records import Customer, canonical_json
 from ._base import ReadOptions, register
 from ._tables import (
@@ -265,9 +265,13 @@ def read_customer_table(path: Path, table: Table, options: ReadOptions) -> Itera
         raise missing_columns_error(table, [CUSTOMER_FIELDS[0]], what="the customer id", example="id")
     rows = CustomerRows(path, table, columns)
     for row in table.rows():
-        item = rows.convert(row)
+        item = row.problem if row.problem is not None else rows.convert(row)
         if item is not None:
             yield item
+        if isinstance(item, Customer) and item.attributes.get("problems"):
+            yield PartlyRead(f"customer {item.id} was imported without: {'; '.join(item.attributes['problems'])}.",
+                             source=item.source_path, position=item.source_pos,
+                             fix="correct the value in the CRM export and import it again.")
 
 
 @register

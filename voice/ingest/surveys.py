@@ -255,7 +255,7 @@ def rows_with_dayfirst(table: Table, columns: ColumnMap, options: ReadOptions) -
     if index is None:
         return rows, True
     buffer = list(islice(rows, LOOKAHEAD_ROWS))
-    texts = [row.cells[index] for row in buffer if isinstance(row.cells[index], str)]
+    texts = [row.cells[index] for row in buffer if row.problem is None and isinstance(row.cells[index], str)]
     dayfirst = guess_dayfirst(texts)
     if dayfirst and texts and len(buffer) == LOOKAHEAD_ROWS:
         later = (v for v in table.column(index) if isinstance(v, str))
@@ -272,7 +272,7 @@ def read_survey_table(path: Path, table: Table, options: ReadOptions) -> Iterato
     rows, dayfirst = rows_with_dayfirst(table, columns, options)
     convert = SurveyRows(path, table, columns, dayfirst, options.timezone).convert
     for row in rows:
-        yield convert(row)
+        yield row.problem if row.problem is not None else convert(row)
 
 
 @register
