@@ -268,3 +268,23 @@ def test_what_came_from_the_input_cannot_drive_the_terminal(tmp_path):
     assert not any(line.startswith("fake:") for line in r.output.splitlines())  # no line of the file's own
     r = run("quarantine", "--db", db)
     assert "\x1b" not in r.output and "x⏎fake: 0 quarantined.eml" in r.output
+
+
+def test_a_database_error_is_a_message_with_the_fix_not_a_traceback(tmp_path, monkeypatch):
+    import sqlite3
+
+    from voice import api
+
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(api.Voice, "status", locked)
+    r = run("status", "--db", db)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "busy: another voice command is writing" in r.output and "Fix:" in r.output
+    (tmp_path / "junk.db").write_bytes(b"this is not sqlite" * 100)
+    r = run("status", "--db", tmp_path / "junk.db")
+    assert r.exit_code == 1 and "Traceback" not in r.output and "Fix:" in r.output

@@ -12,13 +12,29 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from . import api
 from ._text import one_line, terminal_safe
 from .errors import ConfigError, InputError, VoiceError
 
+class _Commands(TyperGroup):
+    """The root command group: an error SQLite raises anywhere below (a locked, full, read-only or damaged
+    database) ends the command with the typed message and its fix, exit 1, instead of a traceback."""
+
+    def invoke(self, ctx):
+        import sqlite3
+
+        from .store.db import sqlite_error
+
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            raise _fail(sqlite_error(exc)) from exc
+
+
 app = typer.Typer(help="voice: what customers feel and want, from every channel, tied to the right customer.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, cls=_Commands)
 customers_app = typer.Typer(help="Customer records from a CRM, and lists: at risk, profitable, value x needs.",
                             no_args_is_help=True)
 app.add_typer(customers_app, name="customers")

@@ -171,3 +171,11 @@ def test_each_doc_carries_the_names_of_the_people_the_store_knows(store):
     assert {"laura", "gómez"} <= SEEN[call.id]  # the speakers of its own call, every word
     assert {"tomás", "reid"} <= SEEN[email.id] and "gómez" not in SEEN[email.id]
     assert "laura" in SEEN[email.id]  # a given name known anywhere in the store
+
+
+def test_a_run_left_running_by_a_kill_is_marked_interrupted_by_the_next(store):
+    store.db.execute("insert into analysis_runs (pipeline, started_at, status) values ('x', '2026-10-01', 'running')")
+    store.add_interactions([make_email(1)])
+    analyze(store, build())
+    statuses = [r[0] for r in store.db.execute("select status from analysis_runs order by id")]
+    assert statuses == ["interrupted", "done"]

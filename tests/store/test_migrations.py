@@ -104,3 +104,25 @@ def test_a_database_made_before_m002_is_upgraded_with_its_data(tmp_path):
     assert migrations.applied(s.db) == migrations.names
     [row] = s.quarantined()
     assert row["source_path"] == "a.csv" and row["resolved_at"] is None
+
+
+def test_a_database_this_user_cannot_write_opens_read_only(tmp_path, monkeypatch):
+    import os
+    import sqlite3
+
+    import pytest
+
+    from voice.store import Store
+    from voice.store.db import sqlite_error
+
+    path = tmp_path / "v.db"
+    Store.open(path, create=True).close()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real(p, mode))
+    s = Store.open(path)  # reading works: no migration, no WAL switch, no settings written
+    assert s.db.execute("select count(*) from customers").fetchone() == (0,)
+    with pytest.raises(sqlite3.OperationalError) as err:
+        s.db.execute("insert into customers (id) values ('X')")
+    typed = sqlite_error(err.value, str(path))
+    assert "read-only" in typed.message and "chmod" in typed.fix
+    s.close()

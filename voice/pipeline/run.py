@@ -119,6 +119,8 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     start = time.perf_counter()
     db = store.db
     with db.atomic():
+        # a run still marked running was killed (its committed batches stay): say so
+        db.execute("update analysis_runs set status = 'interrupted' where status = 'running'")
         cur = db.execute("insert into analysis_runs (pipeline, components, started_at, status) values (?, ?, ?, 'running')",
                          [pipeline.label, json.dumps(pipeline.components(), ensure_ascii=False), utc_now()])
     run_id = int(cur.lastrowid)

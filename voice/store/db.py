@@ -9,6 +9,7 @@ next run redoes it). The file opens in Datasette as it is.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class Store:
             if p.exists() and p.is_dir():
                 raise StoreError(f"{path} is a folder, not a database file.", fix="pass a file path, e.g. voice.db.")
             p.parent.mkdir(parents=True, exist_ok=True)
+        if path != ":memory:" and Path(path).exists() and not _writable(Path(path)):
+            return cls._read_only(Path(path))
         try:
             conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
             db = sqlite_utils.Database(conn)
@@ -75,6 +78,20 @@ class Store:
         store = cls(db, path)
         for key, value in DEFAULT_SETTINGS.items():
             db.execute("insert or ignore into settings (key, value) values (?, ?)", [key, value])
+        return store
+
+    @classmethod
+    def _read_only(cls, path: Path) -> "Store":
+        """A file this user may not write: opened read-only, so reading commands work; one that writes gets
+        a typed error ("the database is read-only") at its first write."""
+        from .readonly import open_readonly
+
+        store = open_readonly(path)
+        if migrations.pending(store.db):
+            store.close()
+            raise StoreError(f"{path} is read-only and was made by an older voice (its tables need upgrading).",
+                             fix="give your user write permission on it and run 'voice init --db' once, "
+                                 "or open it with the voice version that made it.")
         return store
 
     def close(self) -> None:
@@ -360,3 +377,36 @@ class Store:
 
 
 __all__ = ["Store", "WriteCounts"]
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write the database file and create its journal files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def sqlite_error(exc: Exception, path: str | None = None) -> StoreError:
+    """A typed error, with the fix, for what SQLite raised (a locked, full, read-only or damaged database)."""
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return StoreError(f"the database{where} is busy: another voice command is writing to it, and it did not "
+                          "finish within 30 s.",
+                          fix="wait for the other command (an ingest or analyze) to finish, then run this again; "
+                              "'voice status' shows what ran.")
+    if "full" in text or "disk i/o" in text or "no space" in text:
+        return StoreError(f"the disk holding the database{where} is full (or failed while writing): nothing of this "
+                          "batch was stored, what was stored before is intact.",
+                          fix="free some space (or move the database with --db to a disk with room) and run it again.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"the database{where} is read-only, and this command writes to it.",
+                          fix="give your user write permission on the file and its folder (chmod u+w), or copy it "
+                              "somewhere writable; reading commands (status, report, search) work as it is.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(f"the database file{where} is damaged ({exc}).",
+                          fix="restore it from a backup, or make a new one with 'voice init' and ingest the files "
+                              "again (ingest never stores the same record twice).")
+    if "unable to open" in text:
+        return StoreError(f"the database{where} cannot be opened ({exc}).",
+                          fix="check that its folder exists and is readable and writable by your user.")
+    return StoreError(f"the database{where} refused the operation ({exc}).",
+                      fix="run the command again; if it repeats, check the disk and the file's permissions.")

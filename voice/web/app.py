@@ -4,7 +4,7 @@ Handlers only read their query, call :mod:`voice.api` (or the report, search and
 themes packages) and render a template; the few reads the API lacks are in
 :mod:`voice.web.reads`. Security, in one place (:func:`_guard`):
 
-* the database is opened read-only for every request (:mod:`voice.web.readonly`);
+* the database is opened read-only for every request (:mod:`voice.store.readonly`);
 * :func:`serve` binds 127.0.0.1 and refuses any other host unless a token is given;
 * with a token, every request carries it (``Authorization: Bearer``, or the
   cookie set by one visit to ``/?token=...``), else 401;
