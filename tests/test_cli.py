@@ -288,3 +288,22 @@ def test_a_database_error_is_a_message_with_the_fix_not_a_traceback(tmp_path, mo
     (tmp_path / "junk.db").write_bytes(b"this is not sqlite" * 100)
     r = run("status", "--db", tmp_path / "junk.db")
     assert r.exit_code == 1 and "Traceback" not in r.output and "Fix:" in r.output
+
+
+def test_forget_and_redact_from_the_command_line(tmp_path):
+    db = tmp_path / "v.db"
+    assert run("init", "--db", db, "--company-domain", "lunahogar.example", "--redact").output.rstrip().endswith(
+        "personal data is masked")
+    run("customers", "import", write_customers(tmp_path / "crm.csv"), "--db", db, "--quiet")
+    write_emails(tmp_path / "mail", 7)
+    assert run("ingest", tmp_path / "mail", "--db", db).exit_code == 0
+    r = runner.invoke(app, ["forget", "C000", "--db", str(db)], input="n\n")  # asks first
+    assert r.exit_code == 1 and "Erase customer C000" in r.output
+    r = run("forget", "C000", "--db", db, "--yes")
+    assert r.exit_code == 0 and "forgot customer C000: removed" in r.output and "1 customers" in r.output
+    assert "source files" in r.output
+    r = run("ingest", tmp_path / "mail", "--db", db)
+    assert "of forgotten customers not stored" in r.output
+    assert run("forget", "C999", "--db", db, "--yes").exit_code == 1
+    r = run("redact", "--db", db)
+    assert r.exit_code == 0 and "masked from now on" in r.output

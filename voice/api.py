@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .pipeline import AnalyzeReport, Pipeline
     from .pipeline.doc import Doc
     from .scoring import ScoreReport, ScoreSettings
+    from .privacy import ForgetReport, RedactReport
     from .scoring.timeline import Timeline
     from .segments import Segment
 
@@ -52,6 +53,7 @@ class RunReport:
     quarantined: int = 0
     linked: int = 0
     resolved: int = 0  # earlier quarantine entries whose files now read cleanly
+    forgotten: int = 0  # records of customers erased with 'voice forget': not stored again
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # the quarantine messages, first 50
 
@@ -158,6 +160,7 @@ class Voice:
                     counts = self.store.add_interactions(records, report.run_id)  # type: ignore[arg-type]
                 report.added += counts.added
                 report.duplicates += counts.duplicates
+                report.forgotten += counts.forgotten
                 records.clear()
             if errors:
                 report.quarantined += self.store.quarantine(errors, report.run_id)
@@ -316,7 +319,21 @@ class Voice:
 
         return experience_by(self.store, by)
 
-    def segment(self, product: str, *, min_interest: float = 0.6, consent: str | None = None,
+    def redact(self) -> "RedactReport":
+        """Mask personal data from now on and in what is stored (the analysis of changed interactions is
+        removed: ``analyze`` makes it again from the masked text)."""
+        from .privacy import redact_stored
+
+        return redact_stored(self.store)
+
+    def forget(self, customer_id: str) -> "ForgetReport":
+        """Erase a customer and everything derived from them; their handles are remembered only as salted
+        hashes, so that ingesting the same sources again does not bring them back."""
+        from .privacy import forget
+
+        return forget(self.store, customer_id)
+
+    def segment(self, product: str, *, min_interest: float = 0.6, consent: str = "marketing",
                 exclude_open_complaints: bool = False) -> "Segment":
         """Customers interested in a product, with contact, score and evidence; consent and open complaints respected."""
         from .segments import segment
@@ -398,10 +415,12 @@ class Voice:
 
 
 def init(db: str | Path, *, region: str | None = None, company_domains: Iterable[str] | None = None,
-         timezone: str | None = None) -> Voice:
+         timezone: str | None = None, redact: bool = False) -> Voice:
     """Make a database (or upgrade an existing one) and record its settings:
     the phone region, the company's own email domains, and the time zone of
-    times written without one."""
+    times written without one. ``redact``: mask personal data (e-mail addresses, phone, card and IBAN
+    numbers, national ids) in everything stored from now on, and in what is stored already
+    (:mod:`voice.privacy`)."""
     store = Store.open(db, create=True)
     try:
         store.set_settings(region=region, timezone=timezone,
@@ -409,7 +428,10 @@ def init(db: str | Path, *, region: str | None = None, company_domains: Iterable
     except VoiceError:
         store.close()
         raise
-    return Voice(store)
+    v = Voice(store)
+    if redact:
+        v.redact()
+    return v
 
 
 def open(db: str | Path) -> Voice:  # noqa: A001 - voice.open reads like sqlite3.connect

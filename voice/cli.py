@@ -110,6 +110,7 @@ def _print_report(report: api.RunReport, what: str, quiet: bool) -> None:
             + f", {report.duplicates} already stored, {report.linked} linked"
             + f", {report.quarantined} quarantined"
             + (f", {report.resolved} earlier problems resolved" if report.resolved else "")
+            + (f", {report.forgotten} of forgotten customers not stored" if report.forgotten else "")
             + f" ({report.seconds:.1f} s)")
     echo(line)
     for problem in report.problems[:10]:
@@ -124,15 +125,55 @@ def init(db: DbOption = Path("voice.db"),
          company_domain: Annotated[Optional[list[str]], typer.Option(
              help="Your own email domain: mail from it is an agent's. Repeatable.")] = None,
          timezone: Annotated[Optional[str], typer.Option(
-             help="Zone of times written without one, e.g. Europe/Madrid (default UTC).")] = None) -> None:
+             help="Zone of times written without one, e.g. Europe/Madrid (default UTC).")] = None,
+         redact: Annotated[bool, typer.Option(
+             help="Mask personal data (e-mail, phone, card and IBAN numbers, national ids) in everything stored; "
+                  "linking still uses the handles, kept apart.")] = False) -> None:
     """Make a database (or upgrade one) and set its region, company domains and time zone."""
     try:
-        v = api.init(db, region=region, company_domains=company_domain, timezone=timezone)
+        v = api.init(db, region=region, company_domains=company_domain, timezone=timezone, redact=redact)
     except VoiceError as exc:
         raise _fail(exc) from exc
     s = v.store.settings()
     echo(f"voice database ready: {db} (region {s['region']}, time zone {s['timezone']}, company domains: "
-               f"{', '.join(s['company_domains']) or 'none'})")
+               f"{', '.join(s['company_domains']) or 'none'})"
+         + ("; personal data is masked" if _redacting(v) else ""))
+
+
+def _redacting(v: api.Voice) -> bool:
+    from .privacy import redacting
+
+    return redacting(v.store)
+
+
+@app.command("redact")
+def redact_cmd(db: DbOption = Path("voice.db")) -> None:
+    """Mask personal data from now on and in what this database already holds (then run voice analyze)."""
+    v = _open(db)
+    r = v.redact()
+    masked = ", ".join(f"{n} {tag}" for tag, n in sorted(r.masked.items())) or "nothing"
+    echo(f"personal data is masked from now on; masked in what was stored: {masked} in {r.interactions} "
+         f"interactions ({r.quarantine} quarantine excerpts)")
+    if r.interactions:
+        echo(f"  their analysis was removed (it held the unmasked words): run voice analyze --db {db}")
+
+
+@app.command("forget")
+def forget_cmd(customer: Annotated[str, typer.Argument(help="The customer's CRM id.")],
+               db: DbOption = Path("voice.db"),
+               yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False) -> None:
+    """Erase a customer and everything derived from them (the right to erasure); they are not ingested again."""
+    v = _open(db)
+    if not yes and not typer.confirm(f"Erase customer {customer} and all their interactions from {db}?"):
+        raise typer.Exit(1)
+    try:
+        r = v.forget(customer)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    echo(f"forgot customer {customer}: removed {r.summary()}; {r.handles} handles remembered as salted hashes "
+         "so that the same sources do not bring them back")
+    echo("  not in the database, so yours to delete: the source files, and reports or segment CSVs written "
+         "before now")
 
 
 @customers_app.command("import")

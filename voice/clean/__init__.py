@@ -38,7 +38,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(p)) for
     # a run of 2+ capital X that is not part of a capitalised word ("TAXX", "XXL"), glued or not ("toXXXX")
     ("redaction", r"(?<![A-Z])X{2,}(?:[ \t\-/.]+X{2,})*(?![A-Z])|\bx{4,}\b"),
     ("redaction", r"(?i)[\[<{(](?:redacted|removed|name|address|phone|email|account(?:\s+number)?|number|date"
-                  r"|dato\s+(?:eliminado|oculto)|nombre|direcci[oó]n|tel[eé]fono|correo|censurado)[\]>})]"),
+                  r"|dato\s+(?:eliminado|oculto)|nombre|direcci[oó]n|tel[eé]fono|correo|censurado|iban|card|id)[\]>})]"),
     ("redaction", r"\*{3,}|#{3,}|█+|▇+"),
     ("entity", r"&(?:amp|lt|gt|quot|apos|nbsp|#\d{2,5});"),  # HTML left escaped by exports ("&amp;" read "amp")
     ("hashtag", r"(?<![\w&#])(?P<mark>#)(?=[^\W\d_])"),

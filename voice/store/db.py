@@ -23,6 +23,7 @@ from .._clock import zone
 from ..errors import ConfigError, DuplicateRecord, InputError, MalformedRecord, StoreError
 from ..link.normalize import handles_in_text, normalize
 from ..records import Customer, Interaction
+from .. import privacy
 from .._text import storable, storable_rows
 from .migrations import migrations
 
@@ -38,6 +39,7 @@ class WriteCounts:
     added: int = 0
     duplicates: int = 0
     updated: int = 0
+    forgotten: int = 0  # records of customers erased with 'voice forget': not stored again
 
 
 class Store:
@@ -169,16 +171,27 @@ class Store:
         new = [item for iid, item in by_id.items() if iid not in existing]
         counts.duplicates += len(by_id) - len(new)
         stamp = now()
+        redact = privacy.redacting(self)
+        gone = privacy.forgotten_hashes(self) if self.db.execute("select 1 from forgotten limit 1").fetchone() else set()
+        key = privacy.salt(self) if gone else ""
         rows, turns, handles, scores = [], [], [], []
+        kept = []
         for item in new:
             iid = item.id
+            own = self._handles(item, region)  # read before masking: linking needs them, kept apart
+            if gone and any((kind, privacy.handle_hash(self, kind, value, salt_value=key)) in gone
+                            for _, kind, value, _, side in own if side):
+                counts.forgotten += 1
+                continue
+            kept.append(item)
+            m = privacy.mask if redact else (lambda t: t)
             rows.append((
                 iid, item.content_hash, item.channel, item.source_path, item.source_pos, item.timestamp,
-                item.direction, item.subject, item.text, item.thread_id, item.external_id,
-                _json(item.metadata), item.raw, run_id, stamp,
+                item.direction, m(item.subject), m(item.text), item.thread_id, item.external_id,
+                _json(privacy.mask_json(item.metadata) if redact else item.metadata), m(item.raw), run_id, stamp,
             ))
-            turns.extend((iid, t.idx, t.role, t.speaker, t.start, t.end, t.text) for t in item.turns)
-            handles.extend(self._handles(item, region))
+            turns.extend((iid, t.idx, t.role, t.speaker, t.start, t.end, m(t.text)) for t in item.turns)
+            handles.extend(own)
             if item.channel == "survey":
                 scores.append((iid, item.scores.get("nps"), item.scores.get("csat"), item.scores.get("ces"),
                                item.metadata.get("touchpoint")))
@@ -194,7 +207,7 @@ class Store:
                           " values (?, ?, ?, ?, ?)", storable_rows(handles))
             c.executemany("insert into survey_scores (interaction_id, nps, csat, ces, touchpoint)"
                           " values (?, ?, ?, ?, ?)", storable_rows(scores))
-        counts.added = len(new)
+        counts.added = len(kept)
         return counts
 
     @staticmethod
@@ -246,8 +259,9 @@ class Store:
         if not errors:
             return 0
         stamp = now()
-        rows = storable_rows([(run_id, e.source, e.position, e.kind, e.message, e.fix,
-                              (e.excerpt or "")[:500] or None, stamp, stamp) for e in errors])
+        m = privacy.mask if privacy.redacting(self) else (lambda t: t)
+        rows = storable_rows([(run_id, e.source, e.position, e.kind, m(e.message), e.fix,
+                              m((e.excerpt or "")[:500]) or None, stamp, stamp) for e in errors])
         with self.db.atomic():
             self.db.conn.executemany("""
                 insert into quarantine (run_id, source_path, position, kind, reason, fix, excerpt, first_seen, last_seen)
@@ -305,7 +319,14 @@ class Store:
             c = self.db.conn
             known = {r[0] for r in c.execute(
                 f"select id from customers where id in ({','.join('?' * len(batch))})", [b.id for b in batch])}
+            gone = privacy.forgotten_hashes(self) if c.execute("select 1 from forgotten limit 1").fetchone() else set()
+            key = privacy.salt(self) if gone else ""
             for cust in batch:
+                if gone and any((kind, privacy.handle_hash(self, kind, normalize(kind, raw, region) or raw,
+                                                           salt_value=key)) in gone
+                                for kind, raw in [("crm_id", cust.id)] + [("email", e) for e in cust.emails]):
+                    counts.forgotten += 1
+                    continue
                 row = tuple(storable(v) for v in (cust.name, cust.segment, cust.lifetime_value, _json(cust.consent),
                                                   _json(cust.attributes), cust.source_path, cust.source_pos, stamp))
                 if cust.id in known:

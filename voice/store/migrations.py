@@ -462,3 +462,17 @@ def m011_group_names_and_generic_themes(db: sqlite_utils.Database) -> None:
     db.execute("alter table theme_groups add column name text")
     db.execute("alter table theme_groups add column phrases text")
     db.execute("alter table themes add column generic integer not null default 0")
+
+
+@migrations
+def m012_forgotten(db: sqlite_utils.Database) -> None:
+    """Customers erased with ``voice forget``: a salted hash of each of their handles (CRM id, e-mail,
+    phone), never the handle itself, so that ingesting the same files or CRM export again does not bring
+    them back."""
+    db.execute("""
+        create table forgotten (
+            kind text not null,        -- crm_id | email | phone
+            value_hash text not null,  -- sha256 of the store's salt and the normalised handle
+            at text not null,
+            primary key (kind, value_hash)
+        )""")
