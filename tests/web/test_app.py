@@ -356,3 +356,19 @@ def test_with_the_token_an_analyst_corrects_sentiment_intent_and_theme(demo_copy
                         [iid, idx]).fetchone() == (theme,)
     assert [r[0] for r in conn.execute("select by from corrections order by id")] == ["ana", "web", "web"]
     conn.close()
+
+
+def test_odd_requests_answer_with_the_security_headers(demo_copy, monkeypatch):
+    conn = sqlite3.connect(demo_copy)
+    conn.execute("update customers set id = 'ACME/17' where id = 'C017'")
+    conn.execute("update interactions set customer_id = 'ACME/17' where customer_id = 'C017'")
+    conn.commit()
+    conn.close()
+    with TestClient(create_app(demo_copy), base_url=BASE, raise_server_exceptions=False) as c:
+        r = c.get("/search", params={"q": "entrega\x00tarde"})
+        assert r.status_code == 200 and "content-security-policy" in r.headers
+        r = c.get("/customers/ACME%2F17")  # a CRM id with a slash opens
+        assert r.status_code == 200 and "Javier Morales" in r.text
+        monkeypatch.setattr("voice.web.app.reads.channels", lambda store: 1 / 0)  # a bug in a page
+        r = c.get("/")
+        assert r.status_code == 500 and "content-security-policy" in r.headers and "ZeroDivision" not in r.text

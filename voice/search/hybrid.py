@@ -73,7 +73,7 @@ def search(store: Store, query: str, *, encoder: str | Encoder | None = None, ch
         raise ConfigError(f"unknown search mode {mode!r}.", fix=f"use one of {', '.join(MODES)}.")
     if limit <= 0:
         return []
-    query = (query or "").strip()
+    query = re.sub(r"[\x00-\x1f\x7f]", " ", query or "").strip()  # a NUL ends an FTS string early
     match = fts_match(query)
     if match is None:
         return []

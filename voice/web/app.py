@@ -151,7 +151,14 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
     async def _guard(request: Request, call_next):
         response = _refuse(request, token)
         if response is None:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception:  # noqa: BLE001 - a bug must not answer without the security headers
+                import logging
+
+                logging.getLogger("voice.web").exception("error serving %s", request.url.path)
+                response = PlainTextResponse("voice: this page failed (the error is in the server's log). "
+                                             "Go back and try other filters.", status_code=500)
         response.headers.update(HEADERS)
         return response
 
@@ -227,7 +234,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
                     choices={"channel": reads.channels(v.store), "sentiment": SENTIMENTS,
                              "product": reads.mentioned_products(v.store), "lang": reads.languages(v.store)})
 
-    @app.get("/customers/{customer_id}", response_class=HTMLResponse)
+    @app.get("/customers/{customer_id:path}", response_class=HTMLResponse)  # a CRM id may hold "/"
     def customer(request: Request, *, customer_id: str, v: VoiceDep):
         tl = v.timeline(customer_id)
         return page(request, "customer.html", title=tl.customer.get("name") or customer_id, tl=tl,
