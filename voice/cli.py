@@ -828,7 +828,9 @@ def serve_cmd(db: DbOption = Path("voice.db"),
                   help="Interface to bind; anything but 127.0.0.1/localhost needs --token.")] = "127.0.0.1",
               port: Annotated[int, typer.Option(help="Port.")] = 8765,
               token: Annotated[Optional[str], typer.Option(
-                  envvar="VOICE_TOKEN", help="Secret (16+ characters) every request must carry.")] = None) -> None:
+                  envvar="VOICE_TOKEN", help="Secret (16+ characters) every request must carry.")] = None,
+              workers: Annotated[Optional[int], typer.Option(
+                  help="Processes answering requests (default: one per core, up to 4).")] = None) -> None:
     """The web app for CX teams, support leads and marketers: dashboard, themes, search, customers,
     segments. The database is opened read-only."""
     from .web import serve
@@ -840,7 +842,7 @@ def serve_cmd(db: DbOption = Path("voice.db"),
                    + "  (Ctrl-C to stop)")
 
     try:
-        serve(db, host=host, port=port, token=token, announce=announce)
+        serve(db, host=host, port=port, token=token, announce=announce, workers=workers)
     except VoiceError as exc:
         raise _fail(exc) from exc
 

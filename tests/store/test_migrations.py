@@ -126,3 +126,33 @@ def test_a_database_this_user_cannot_write_opens_read_only(tmp_path, monkeypatch
     typed = sqlite_error(err.value, str(path))
     assert "read-only" in typed.message and "chmod" in typed.fix
     s.close()
+
+
+def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path):
+    import threading
+    import time
+
+    from voice.store import Store
+
+    path = tmp_path / "v.db"
+    a, b = Store.open(path, create=True), Store.open(path)
+    a.db.execute("pragma busy_timeout = 5000")
+    b.db.execute("pragma busy_timeout = 5000")
+    held = threading.Event()
+
+    def slow_writer():
+        with a.db.atomic():
+            a.db.execute("insert into customers (id, name) values ('A1', 'first')")
+            held.set()
+            time.sleep(0.5)
+
+    t = threading.Thread(target=slow_writer)
+    t.start()
+    held.wait()
+    with b.db.atomic():  # a transaction that reads, then writes: it waits at its start, then goes on
+        n = b.db.execute("select count(*) from customers").fetchone()[0]
+        b.db.execute("insert into customers (id, name) values ('B1', ?)", [f"after {n}"])
+    t.join()
+    assert b.db.execute("select name from customers where id = 'B1'").fetchone() == ("after 1",)
+    a.close()
+    b.close()

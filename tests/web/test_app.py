@@ -372,3 +372,21 @@ def test_odd_requests_answer_with_the_security_headers(demo_copy, monkeypatch):
         monkeypatch.setattr("voice.web.app.reads.channels", lambda store: 1 / 0)  # a bug in a page
         r = c.get("/")
         assert r.status_code == 500 and "content-security-policy" in r.headers and "ZeroDivision" not in r.text
+
+
+def test_the_dashboard_follows_a_write_from_another_process(demo_copy):
+    import re
+
+    def negative(page: str) -> int:
+        return int(re.search(r'<span class="v">([\d,]+) / [\d,]+</span><span class="k">negative / positive', page)
+                   .group(1).replace(",", ""))
+
+    with TestClient(create_app(demo_copy), base_url=BASE) as c:
+        before = negative(c.get("/").text)
+        assert negative(c.get("/").text) == before  # the same state: computed once, the same answer
+        conn = sqlite3.connect(demo_copy)  # an analysis or a correction elsewhere
+        conn.execute("update analyses set sentiment = 'negative', sentiment_score = -0.9 "
+                     "where interaction_id = (select interaction_id from analyses where sentiment = 'positive' limit 1)")
+        conn.commit()
+        conn.close()
+        assert negative(c.get("/").text) == before + 1

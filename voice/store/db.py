@@ -8,6 +8,7 @@ next run redoes it). The file opens in Datasette as it is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -42,6 +43,27 @@ class WriteCounts:
     forgotten: int = 0  # records of customers erased with 'voice forget': not stored again
 
 
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock when they begin (``BEGIN
+    IMMEDIATE``): a writer that waits for another does so at its start, within the busy timeout, instead of
+    failing half-way with "database is locked" when a transaction that has read tries to write."""
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+
 class Store:
     """A voice database. Open one with :meth:`Store.open`."""
 
@@ -68,7 +90,7 @@ class Store:
             return cls._read_only(Path(path))
         try:
             conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-            db = sqlite_utils.Database(conn)
+            db = _Database(conn)
             if path != ":memory:":
                 db.enable_wal()
             db.execute("pragma synchronous = normal")

@@ -93,23 +93,54 @@ def _check_token(token: str | None) -> str | None:
     return token
 
 
+def default_workers() -> int:
+    """Processes to serve with: one per core, up to 4 (each holds its own read-only connection and, once
+    search is used, its own copy of the encoder, ~250 MB)."""
+    import os
+
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8765, token: str | None = None, *,
-          log_level: str = "info", announce: Callable[[], None] | None = None) -> None:
+          log_level: str = "info", announce: Callable[[], None] | None = None, workers: int | None = None) -> None:
     """Serve the web app until interrupted. Binds the loopback interface unless a
     token is given: anyone who can reach another interface would read every
     customer's words. Blocks; ``announce`` is called once the settings and the
-    database have been checked (the CLI prints the address there)."""
+    database have been checked (the CLI prints the address there). ``workers``: processes answering
+    requests (default :func:`default_workers`): one process answers one request at a time (its
+    connection is not shared between threads), so on 2 cores two of them halve the wait under load."""
+    import os
+
     if not is_loopback(host) and token is None:
         raise ConfigError(f"refusing to serve on {host} without a token: anyone on that network could read "
                           "every customer's messages.",
                           fix="keep the default --host 127.0.0.1, or pass --token with a secret of 16+ characters "
                               "(every request must then carry it).")
-    app = create_app(db_path, token=token)
+    workers = workers or default_workers()
+    app = create_app(db_path, token=token)  # checks the database and the token before anything starts
     if announce is not None:
         announce()
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False)
+    options = {"host": host, "port": port, "log_level": log_level, "server_header": False, "proxy_headers": False}
+    if workers == 1:
+        uvicorn.run(app, **options)
+        return
+    app.state.voice.close()
+    os.environ[_DB_ENV] = str(check_database(db_path))
+    if token is not None:
+        os.environ[_TOKEN_ENV] = token  # the worker processes inherit it; it never reaches a command line
+    uvicorn.run("voice.web.app:app_from_environment", factory=True, workers=workers, **options)
+
+
+_DB_ENV, _TOKEN_ENV = "VOICE_WEB_DB", "VOICE_WEB_TOKEN"
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one of :func:`serve`'s worker processes (uvicorn imports it by name)."""
+    import os
+
+    return create_app(os.environ[_DB_ENV], token=os.environ.get(_TOKEN_ENV))
 
 
 def open_voice(request: Request) -> Iterator[Voice]:
@@ -186,12 +217,26 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
                   segment: str | None = None, lang: str | None = None, v: VoiceDep):
         filters = {"since": _date(since, "since"), "until": _date(until, "until"), "channel": _text(channel),
                    "segment": _text(segment), "lang": _text(lang)}
-        data = report_mod.report_data(v.store, **filters)
+        data, charts = dashboard_data(v, filters)
         return page(request, "dashboard.html", title="Dashboard", filters=filters, data=data,
-                    charts=report_mod.render.charts_for(data), status=v.status(),
+                    charts=charts, status=v.status(),
                     at_risk=data.valuable_at_risk[:5],
                     choices={"channel": reads.channels(v.store), "segment": reads.customer_segments(v.store),
                              "lang": reads.languages(v.store)})
+
+    dashboards: dict[tuple, tuple] = {}
+
+    def dashboard_data(v: Voice, filters: dict) -> tuple:
+        """The report's tables and charts for these filters, computed once per state of the database
+        (SQLite's data_version changes when another connection commits: an ingest or analysis)."""
+        version = v.store.db.execute("pragma data_version").fetchone()[0]
+        key = (version, *sorted((k, str(val)) for k, val in filters.items()))
+        if key not in dashboards:
+            if len(dashboards) >= 32 or any(k[0] != version for k in dashboards):
+                dashboards.clear()
+            data = report_mod.report_data(v.store, **filters)
+            dashboards[key] = (data, report_mod.render.charts_for(data))
+        return dashboards[key]
 
     @app.get("/themes", response_class=HTMLResponse)
     def themes(request: Request, *, v: VoiceDep):
