@@ -268,13 +268,16 @@ def _has_time(value: Any, parsed: dt.datetime) -> bool:
     return parsed.time() != dt.time(0) or ":" in str(value)
 
 
+#: a date written number/number/year, whose order (day or month first) must be guessed
+NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
+
+
 def guess_dayfirst(values: Iterable[str]) -> bool:
     """Decide day-first for a column of slash/dot/dash dates: True when any value
     has a first number over 12 (``25/03/2026``), False when any has a second number
     over 12 (``03/25/2026``); day-first by default, as most of our users write it."""
-    pattern = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
     for v in values:
-        m = pattern.match(str(v))
+        m = NUMERIC_DATE.match(str(v))
         if not m:
             continue
         a, b = int(m.group(1)), int(m.group(2))
@@ -294,6 +297,7 @@ __all__ = [
     "check_not_binary",
     "zone",
     "decode_text",
+    "NUMERIC_DATE",
     "guess_dayfirst",
     "open_checked",
     "parse_timestamp",

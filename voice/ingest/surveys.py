@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from ..errors import BadDate, InputError, MalformedRecord, OutOfRange
 from ..records import Identity, Interaction, canonical_json
-from ._base import ReadOptions, guess_dayfirst, parse_timestamp, register
+from ._base import NUMERIC_DATE, ReadOptions, guess_dayfirst, parse_timestamp, register
 from ._tables import (
     ColumnMap,
     FieldSpec,
@@ -245,8 +245,9 @@ def rows_with_dayfirst(table: Table, columns: ColumnMap, options: ReadOptions) -
     ``options.dayfirst`` when set. Else the first rows are held in a buffer and the
     date column's text values in it decide; a second pass over the column is made
     only when the file is longer than the buffer and the buffer did not settle it
-    (text dates, none of them month first). A date column of real date cells (XLSX)
-    needs no pass.
+    (text dates, none of them month first, some of them number/number/year). A date column of
+    real date cells (XLSX) or of ISO dates needs no pass: on a 20,000-row workbook it read the
+    sheet twice, half the time of the ingest.
     """
     rows = table.rows()
     index = columns.index("date")
@@ -257,7 +258,8 @@ def rows_with_dayfirst(table: Table, columns: ColumnMap, options: ReadOptions) -
     buffer = list(islice(rows, LOOKAHEAD_ROWS))
     texts = [row.cells[index] for row in buffer if row.problem is None and isinstance(row.cells[index], str)]
     dayfirst = guess_dayfirst(texts)
-    if dayfirst and texts and len(buffer) == LOOKAHEAD_ROWS:
+    ambiguous = any(NUMERIC_DATE.match(t) for t in texts)  # ISO dates ("2026-10-01") need no guess
+    if dayfirst and ambiguous and len(buffer) == LOOKAHEAD_ROWS:
         later = (v for v in table.column(index) if isinstance(v, str))
         dayfirst = guess_dayfirst(later)
     return chain(buffer, rows), dayfirst
