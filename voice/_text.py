@@ -38,7 +38,7 @@ def storable(value):
     UTF-8 reaches Python with its odd bytes as lone surrogates ("bad\\udcff.eml"), which SQLite refuses:
     such a byte is written as ``\\xff`` ("bad\\xff.eml"), so the name stays readable and says which bytes
     it holds."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value.isascii():  # the common case, checked in C
         return value
     try:
         value.encode("utf-8")

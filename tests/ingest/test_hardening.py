@@ -2,6 +2,7 @@
 failed, the other files are stored, and the run ends as done."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -187,3 +188,19 @@ def test_a_crm_value_that_cannot_be_read_is_reported(tmp_path):
     partly = next(o for o in out if getattr(o, "kind", "") == "partly_read")
     assert "C1" in partly.message and "1e400" in partly.message
     assert [o.id for o in out if not isinstance(o, Exception)] == ["C1"]
+
+
+def test_a_workbook_reads_the_same_without_calamine(tmp_path, monkeypatch):
+    from voice.ingest import _tables
+
+    src = Path(__file__).resolve().parents[2] / "examples" / "surveys" / "nps-2026.xlsx"
+    fast = [(getattr(i, "text", None), getattr(i, "scores", None), getattr(i, "timestamp", None))
+            for _, i in read_paths([src])]
+
+    def missing(data):
+        raise ImportError("no python-calamine")
+
+    monkeypatch.setattr(_tables, "_calamine_sheets", missing)
+    slow = [(getattr(i, "text", None), getattr(i, "scores", None), getattr(i, "timestamp", None))
+            for _, i in read_paths([src])]
+    assert fast == slow and len(fast) > 40
