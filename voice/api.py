@@ -103,7 +103,7 @@ class Voice:
 
     def read_options(self, *, encoding: str | None = None, dayfirst: bool | None = None,
                      mapping: dict[str, str] | None = None, max_mb: float | None = None,
-                     sheet: str | None = None) -> ReadOptions:
+                     sheet: str | None = None, date_format: str | None = None) -> ReadOptions:
         s = self.store.settings()
         return ReadOptions(
             company_domains=frozenset(s["company_domains"]),
@@ -114,6 +114,7 @@ class Voice:
             mapping=dict(mapping or {}),
             sheet=sheet,
             timezone=s["timezone"],
+            date_format=date_format,
         )
 
     # --- writing ---
@@ -129,11 +130,13 @@ class Voice:
     def ingest(self, paths: Sequence[str | Path], *, channel: str | None = None,
                mapping: dict[str, str] | None = None, encoding: str | None = None,
                dayfirst: bool | None = None, max_mb: float | None = None, sheet: str | None = None,
-               batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> RunReport:
+               date_format: str | None = None, batch_size: int = BATCH_SIZE,
+               progress: Progress | None = None) -> RunReport:
         """Read emails, transcripts and surveys from files and folders into the
-        store, quarantine what cannot be read, and link what can."""
+        store, quarantine what cannot be read, and link what can. ``date_format``: the ``strptime`` form
+        of a survey table's dates when the usual forms do not read them."""
         options = self.read_options(mapping=mapping, encoding=encoding, dayfirst=dayfirst, max_mb=max_mb,
-                                    sheet=sheet)
+                                    sheet=sheet, date_format=date_format)
         return self._run("ingest", paths, channel=channel, progress=progress, options=options,
                          batch_size=batch_size)
 

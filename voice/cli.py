@@ -204,6 +204,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
            dayfirst: Annotated[Optional[bool], typer.Option(
                "--dayfirst/--monthfirst", help="How to read 03/04/2026 (default: decide per file).")] = None,
            max_mb: Annotated[Optional[float], typer.Option(help="Refuse files larger than this.")] = None,
+           date_format: Annotated[Optional[str], typer.Option(
+               help="The form of a survey's dates when voice cannot read them, in Python strptime codes, "
+                    "e.g. '%d-%m-%Y %H.%M'.")] = None,
            sheet: SheetOption = None, quiet: QuietOption = False) -> None:
     """Read emails (.eml, .mbox), call transcripts (.txt, .vtt, .srt, .json) and
     surveys (.csv, .xlsx); re-reading the same files adds nothing."""
@@ -212,7 +215,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
         columns = _mapping(map, mapping)
         report = _with_progress(quiet, "ingest", lambda p: v.ingest(
             paths, channel=channel, mapping=columns, encoding=encoding, dayfirst=dayfirst,
-            max_mb=max_mb, sheet=sheet, progress=p))
+            max_mb=max_mb, sheet=sheet, date_format=date_format, progress=p))
     except VoiceError as exc:
         raise _fail(exc) from exc
     _print_report(report, "ingest", quiet)

@@ -274,3 +274,24 @@ def test_readers_are_registered_for_survey_files():
     assert reader_for(Path("a.csv")).name == "survey.csv.v1"
     assert reader_for(Path("a.TSV")).name == "survey.csv.v1"
     assert reader_for(Path("a.xlsm")).name == "survey.xlsx.v1"
+
+
+def test_dates_with_a_dotted_time_and_a_column_that_never_reads(tmp_path):
+    from voice.ingest import ReadOptions, read_paths
+
+    rows = "\n".join(f"A{n:05d},24-02-2015 11.{n % 60:02d},Comentario {n}" for n in range(30))
+    (tmp_path / "dotted.csv").write_text("Response ID,Submitted at,Comment\n" + rows + "\n")
+    out = [x for _, x in read_paths([tmp_path / "dotted.csv"])]
+    assert len(out) == 30 and out[0].timestamp == "2015-02-24T11:00:00" and out[5].timestamp == "2015-02-24T11:05:00"
+    odd = "\n".join(f"A{n:05d},2015|02|{n % 28 + 1:02d},Comentario {n}" for n in range(30))
+    (tmp_path / "odd.csv").write_text("Response ID,Submitted at,Comment\n" + odd + "\n")
+    out = [x for _, x in read_paths([tmp_path / "odd.csv"])]
+    assert len(out) == 1 and out[0].kind == "bad_date"  # one message for the file, not thirty
+    assert "first 20 rows all fail" in out[0].message and "--date-format" in out[0].fix
+    out = [x for _, x in read_paths([tmp_path / "odd.csv"], ReadOptions(date_format="%Y|%m|%d"))]
+    assert len(out) == 30 and out[2].timestamp == "2015-02-03T00:00:00"
+    # a few bad dates among good ones are each quarantined as before
+    mixed = rows.replace("24-02-2015 11.03", "tomorrow-ish")
+    (tmp_path / "mixed.csv").write_text("Response ID,Submitted at,Comment\n" + mixed + "\n")
+    out = [x for _, x in read_paths([tmp_path / "mixed.csv"])]
+    assert [getattr(x, "kind", None) for x in out].count("bad_date") == 1 and len(out) == 30

@@ -48,6 +48,8 @@ class ReadOptions:
     timezone: the zone of times written without one (a call's "2026-10-07 11:20",
         a survey export's dates), e.g. ``"Europe/Madrid"``; they are stored in UTC
         like every other timestamp, so channels sort together.
+    date_format: a ``strptime`` format for a table's dates (``"%d-%m-%Y %H.%M"``) when the usual forms
+        do not read them.
     """
 
     company_domains: frozenset[str] = frozenset()
@@ -58,6 +60,7 @@ class ReadOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
     timezone: str = "UTC"
+    date_format: str | None = None
 
     def is_company_address(self, address: str) -> bool:
         domain = address.rsplit("@", 1)[-1].strip().lower().rstrip(">")
@@ -215,13 +218,20 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
 _YEAR_FIRST = re.compile(r"^\s*\d{4}[-/.]")
 
 
+#: a time written with dots after a date ("24-02-2015 11.35", "11.35.20"), as some spreadsheet exports do
+_DOTTED_TIME = re.compile(r"(?<=\d)([ T]+)(\d{1,2})\.(\d{2})(?:\.(\d{2}))?\s*$")
+
+
 def parse_timestamp(value: Any, *, source: str | None = None, position: str | None = None,
-                    dayfirst: bool | None = None, timezone: str | None = None) -> str | None:
+                    dayfirst: bool | None = None, timezone: str | None = None,
+                    date_format: str | None = None) -> str | None:
     """Parse a date/time in any common form to ISO 8601 in UTC.
 
     Zone-aware values are converted to UTC; naive ones are read in ``timezone``
     (when given) and converted too. The result is written without an offset, so
     every stored timestamp sorts as text. A bare date stays midnight of that date.
+    ``date_format``: a ``strptime`` format tried first (``--date-format``). A time written with dots
+    ("24-02-2015 11.35") is read as hours and minutes.
     Returns None for an empty value; raises BadDate for one that cannot be read.
     """
     if value is None:
@@ -235,10 +245,19 @@ def parse_timestamp(value: Any, *, source: str | None = None, position: str | No
         text = str(value).strip()
         if not text:
             return None
-        try:
-            parsed = dt.datetime.fromisoformat(text)  # the common case, and never day-first
-        except ValueError:
-            parsed = None
+        if date_format:
+            try:
+                parsed = dt.datetime.strptime(text, date_format)
+            except ValueError as exc:
+                raise BadDate(f"the date {text!r} does not have the form {date_format!r}.", source=source,
+                              position=position, fix="fix this value, or give the --date-format the file uses.") from exc
+        else:
+            try:
+                parsed = dt.datetime.fromisoformat(text)  # the common case, and never day-first
+            except ValueError:
+                parsed = None
+            text = _DOTTED_TIME.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}"
+                                    + (f":{m.group(4)}" if m.group(4) else ""), text)
     if parsed is None:
         from dateutil import parser as dateparser
 

@@ -147,9 +147,11 @@ def _combine(problems: list[InputError]) -> InputError:
 class SurveyRows:
     """Turns rows of one survey table into Interactions (or the error for a bad row)."""
 
-    def __init__(self, path: Path, table: Table, columns: ColumnMap, dayfirst: bool, timezone: str = "UTC"):
+    def __init__(self, path: Path, table: Table, columns: ColumnMap, dayfirst: bool, timezone: str = "UTC",
+                 date_format: str | None = None):
         self.path, self.table, self.columns, self.dayfirst = path, table, columns, dayfirst
         self.timezone = timezone
+        self.date_format = date_format
         self.source = str(path)
         self.is_xlsx = table.details.get("format") == "xlsx"
 
@@ -229,7 +231,7 @@ class SurveyRows:
             value = _excel_serial(value)
         try:
             return parse_timestamp(value, source=self.source, position=row.position, dayfirst=self.dayfirst,
-                                   timezone=self.timezone)
+                                   timezone=self.timezone, date_format=self.date_format)
         except BadDate as exc:
             problems.append(BadDate(f"cannot read the date {cell_text(value)!r} in column {header!r}.",
                                     source=self.source, position=row.position, fix=exc.fix))
@@ -237,6 +239,7 @@ class SurveyRows:
 
 
 LOOKAHEAD_ROWS = 5000  # rows held back while the date order is decided
+SAME_DATE_FAILURES = 20  # the first rows failing on their date, all of them: the column's form is not read
 
 
 def rows_with_dayfirst(table: Table, columns: ColumnMap, options: ReadOptions) -> tuple[Iterator[TableRow], bool]:
@@ -272,9 +275,26 @@ def read_survey_table(path: Path, table: Table, options: ReadOptions) -> Iterato
         needed = [s for s in SURVEY_FIELDS if s.name in CONTENT_FIELDS]
         raise missing_columns_error(table, needed, what="a score (NPS, CSAT, CES) or a comment", example="nps")
     rows, dayfirst = rows_with_dayfirst(table, columns, options)
-    convert = SurveyRows(path, table, columns, dayfirst, options.timezone).convert
+    convert = SurveyRows(path, table, columns, dayfirst, options.timezone, options.date_format).convert
+    held: list[InputError] = []  # the first rows' date errors, until a date reads: one message, not thousands
     for row in rows:
-        yield row.problem if row.problem is not None else convert(row)
+        item = row.problem if row.problem is not None else convert(row)
+        if held is not None:
+            if isinstance(item, BadDate) and "in column" in item.message:
+                held.append(item)
+                if len(held) == SAME_DATE_FAILURES:
+                    examples = ", ".join(repr(e.message.split("'")[1]) for e in held[:3] if "'" in e.message)
+                    raise BadDate(f"no date in column {columns.header('date')!r} can be read (the first "
+                                  f"{SAME_DATE_FAILURES} rows all fail: {examples}); nothing of the file was stored.",
+                                  source=str(path),
+                                  fix="give the form the file uses with --date-format, e.g. --date-format "
+                                      "'%d-%m-%Y %H.%M' (Python strptime codes), or map another column with "
+                                      "--map date=…")
+                continue
+            yield from held
+            held = None
+        yield item
+    yield from held or []
 
 
 @register
