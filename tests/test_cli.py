@@ -307,3 +307,25 @@ def test_forget_and_redact_from_the_command_line(tmp_path):
     assert run("forget", "C999", "--db", db, "--yes").exit_code == 1
     r = run("redact", "--db", db)
     assert r.exit_code == 0 and "masked from now on" in r.output
+
+
+def test_old_data_is_scored_as_of_its_newest_interaction_and_says_so(tmp_path):
+    import voice
+    from tests.helpers import add_analysed
+
+    db = tmp_path / "v.db"
+    with voice.init(db) as v:
+        v.store.db.execute("insert into customers (id, name) values ('C001', 'Ana')")
+        add_analysed(v.store, "i1", "2015-02-20T10:00:00", "Quiero comprar la AirPure.", customer="C001",
+                     intents={"purchase_interest": 0.9}, mentions=[("airpure-500", "AirPure")])
+        add_analysed(v.store, "i2", "2015-02-24T10:00:00", "¿Tenéis la AirPure?", customer="C001",
+                     intents={"price_availability": 0.9}, mentions=[("airpure-500", "AirPure")])
+        report = v.score()
+        assert report.as_of.startswith("2015-02-24") and "ends" in report.note and "--as-of now" in report.note
+        interest = v.store.db.execute("select score from interest").fetchone()[0]
+        assert interest > 0.3  # measured from 2015, not decayed to nothing by eleven years
+        now = v.score(as_of="now", full=True)
+        assert now.as_of[:4] >= "2026" and now.note is None
+        assert v.store.db.execute("select score from interest").fetchone()[0] < 0.01
+    r = run("score", "--db", db, "--full")
+    assert "scored as of the newest interaction, 2015-02-24" in r.output

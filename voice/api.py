@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, Path], None]  # (files done, files in all, file now)
 
 BATCH_SIZE = 500
+STALE_DAYS = 7  # data ending longer ago than this is scored as of its newest interaction
 
 
 @dataclass
@@ -263,10 +264,24 @@ class Voice:
         all): experience per touchpoint and customer, product interest, open loops
         and relationship class, each stored with what explains it. ``as_of``: the
         date recency is measured from (a datetime, an ISO date, or "latest": the
-        newest interaction; default now)."""
+        newest interaction; "now"). Default: now, or the newest interaction when the data ends more than
+        :data:`STALE_DAYS` before today (old exports: every recency-weighted score would decay to nothing
+        and no one would look at risk); the report's ``note`` says so."""
         from .scoring import ScoreSettings, score
 
-        return score(self.store, as_of=self._as_of(as_of), full=full, settings=settings or ScoreSettings())
+        note = None
+        when = self._as_of(None if as_of == "now" else as_of)
+        if as_of is None:
+            latest = self._as_of("latest")
+            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            if latest is not None and (now - latest.replace(tzinfo=None)).days > STALE_DAYS:
+                when = latest
+                note = (f"scored as of the newest interaction, {latest.date().isoformat()}: the data ends "
+                        f"{(now - latest.replace(tzinfo=None)).days} days before today (--as-of now to score from "
+                        "today, or --as-of YYYY-MM-DD)")
+        report = score(self.store, as_of=when, full=full, settings=settings or ScoreSettings())
+        report.note = note
+        return report
 
     def _as_of(self, as_of: "dt.datetime | str | None") -> "dt.datetime | None":
         if as_of is None or isinstance(as_of, dt.datetime):

@@ -280,7 +280,8 @@ def analyze(db: DbOption = Path("voice.db"),
     if score:
         scored = v.score()
         if not quiet:
-            echo(f"score: {scored.customers} customers re-scored ({scored.unchanged} unchanged)")
+            echo(f"score: {scored.customers} customers re-scored ({scored.unchanged} unchanged)"
+                 + (f"; {scored.note}" if scored.note else ""))
 
 
 @train_app.command("sentiment")
@@ -414,7 +415,8 @@ def _money(value) -> str:
 def score_cmd(db: DbOption = Path("voice.db"),
               full: Annotated[bool, typer.Option("--full", help="Re-score every customer, not only the changed.")] = False,
               as_of: Annotated[Optional[str], typer.Option(
-                  "--as-of", help="Measure recency from this date (2026-11-23, or 'latest'); default now.")] = None,
+                  "--as-of", help="Measure recency from this date (2026-11-23, 'latest' or 'now'); default now, "
+                                  "or the newest interaction when the data ends over a week ago.")] = None,
               as_json: JsonOption = False) -> None:
     """Experience, product interest, open loops and relationship class for the customers whose history changed."""
     v = _open(db)
@@ -427,6 +429,8 @@ def score_cmd(db: DbOption = Path("voice.db"),
         return
     echo(f"scored {report.customers} customers ({report.unchanged} unchanged), "
                f"{report.interactions} touchpoints, as of {report.as_of[:10]}")
+    if report.note:
+        echo(f"  {report.note}")
     echo("  classes: " + ", ".join(f"{k} {n}" for k, n in sorted(report.classes.items())))
 
 

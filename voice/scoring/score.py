@@ -41,6 +41,7 @@ class ScoreReport:
     unchanged: int  # skipped: nothing new since their last scoring
     interactions: int  # experience scores written
     classes: dict[str, int] = field(default_factory=dict)
+    note: str | None = None  # why this as-of date, when it is not the one asked for
 
 
 def _fingerprints(store: Store, settings: "ScoreSettings") -> dict[str, str]:
