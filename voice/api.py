@@ -21,7 +21,7 @@ from .errors import ConfigError, InputError, NotFound, VoiceError
 from .ingest import ReadOptions, iter_files, read_paths
 from .ingest._base import DEFAULT_MAX_BYTES
 from .link import LinkResult, link, unlinked
-from .records import Customer, Interaction
+from .records import Customer, Interaction, TableColumns
 from .scoring.history import parse_ts
 from .store import Store
 
@@ -55,6 +55,7 @@ class RunReport:
     linked: int = 0
     resolved: int = 0  # earlier quarantine entries whose files now read cleanly
     forgotten: int = 0  # records of customers erased with 'voice forget': not stored again
+    columns: list = field(default_factory=list)  # TableColumns: what each table's columns became
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # the quarantine messages, first 50
 
@@ -174,7 +175,7 @@ class Voice:
             finished_files.clear()
 
         done, current = 0, None
-        for path, item in read_paths(paths, options, channel=channel):
+        for path, item in read_paths(paths, options, channel=channel, columns=True):
             if path != current:
                 if current is not None:
                     finished_files.append(str(current))
@@ -182,6 +183,9 @@ class Voice:
                     if progress:
                         progress(done, total, path)
                 current = path
+            if isinstance(item, TableColumns):
+                report.columns.append(item)
+                continue
             if isinstance(item, InputError):
                 errors.append(item)
             else:

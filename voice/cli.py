@@ -113,6 +113,8 @@ def _print_report(report: api.RunReport, what: str, quiet: bool) -> None:
             + (f", {report.forgotten} of forgotten customers not stored" if report.forgotten else "")
             + f" ({report.seconds:.1f} s)")
     echo(line)
+    for cols in report.columns[:10]:
+        echo(f"  columns of {one_line(Path(cols.source).name)}: {one_line(cols.summary())}")
     for problem in report.problems[:10]:
         typer.secho(terminal_safe(f"  quarantined: {problem}"), fg=typer.colors.YELLOW)
     if report.quarantined > 10:

@@ -117,3 +117,23 @@ def content_hash(channel: str, basis: str) -> str:
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: a stable basis for hashing."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+@dataclass
+class TableColumns:
+    """What a table reader made of a file's columns, yielded once before its rows (not stored): which
+    header feeds which field, which are consent flags, which are kept as attributes — so an import can
+    say what mapped where, and a column it did not understand is never dropped without a word."""
+
+    source: str
+    fields: dict[str, str | list[str]]
+    consent: dict[str, str] = field(default_factory=dict)  # header -> consent key
+    attributes: list[str] = field(default_factory=list)  # headers kept as they are
+
+    def summary(self) -> str:
+        parts = [f"{h if isinstance(h, str) else ' + '.join(h)} → {f}" for f, h in self.fields.items()]
+        parts += [f"{h} → consent {k}" for h, k in self.consent.items()]
+        text = ", ".join(parts) or "no column recognised"
+        if self.attributes:
+            text += "; kept as attributes: " + ", ".join(self.attributes)
+        return text

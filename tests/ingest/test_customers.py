@@ -17,13 +17,24 @@ from voice.ingest.customers import (
     parse_money,
     split_phones,
 )
-from voice.records import Customer
+from voice.records import Customer, TableColumns
 
 from tests.helpers import write_csv, write_xlsx
 
 
 def read_csv(path: Path, **options) -> list[Customer | InputError]:
-    return list(CsvCustomerReader().read(path, ReadOptions(**options)))
+    return [i for i in CsvCustomerReader().read(path, ReadOptions(**options)) if not isinstance(i, TableColumns)]
+
+
+def test_the_reader_says_what_each_column_became(tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text("id,name,email,state,accepts_marketing,accepts_email\nC1,Ana,ana@x.example,FL,yes,no\n")
+    first = next(iter(CsvCustomerReader().read(path, ReadOptions())))
+    assert isinstance(first, TableColumns)
+    assert first.fields["id"] == "id" and first.fields["email"] == "email"
+    assert first.consent == {"accepts_marketing": "marketing", "accepts_email": "email"}
+    assert first.attributes == ["state"]
+    assert "accepts_marketing → consent marketing" in first.summary() and "kept as attributes: state" in first.summary()
 
 
 def customers(items):
@@ -104,9 +115,13 @@ def test_consent_flag_values_and_keys():
     assert parse_flag("quizás") is None
     assert consent_key("consent_marketing") == "marketing"
     assert consent_key("Acepta email") == "email"
-    assert consent_key("Consentimiento de publicidad") == "publicidad"
+    assert consent_key("Consentimiento de publicidad") == "marketing"  # the consent a campaign asks for
     assert consent_key("Opt in SMS") == "sms" and consent_key("optin_sms") == "sms"
-    assert consent_key("Permiso llamadas") == "llamadas"
+    assert consent_key("Permiso llamadas") == "phone"
+    # English CRM headers (they went to attributes without a word)
+    assert consent_key("accepts_marketing") == "marketing" and consent_key("accepts_email") == "email"
+    assert consent_key("Opted in to newsletter") == "newsletter" and consent_key("Allow SMS") == "sms"
+    assert consent_key("RGPD marketing") == "marketing" and consent_key("name") is None
     assert consent_key("Marketing") == "marketing" and consent_key("GDPR") == "gdpr"
     assert consent_key("Consent") == "general"
     assert consent_key("Email") is None and consent_key("Marketing manager") is None
@@ -193,7 +208,7 @@ def test_xlsx_export_with_typed_cells(tmp_path):
         [17, "Ana", "Ruiz", "ANA@X.ES", 612345678, 1234.5, True, 2021],
         [18, "Luis", None, None, "+34 612 345 678", "1.000,00 €", "no", None],
     ])
-    items = list(XlsxCustomerReader().read(path, ReadOptions()))
+    items = [i for i in XlsxCustomerReader().read(path, ReadOptions()) if not isinstance(i, TableColumns)]
     assert errors(items) == []
     a, b = items
     assert (a.id, a.name, a.emails, a.phones, a.lifetime_value, a.consent) == (

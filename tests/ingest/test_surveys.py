@@ -13,7 +13,7 @@ from voice.ingest import reader_for
 from voice.ingest._base import ReadOptions, registered
 from voice.ingest import surveys
 from voice.ingest.surveys import CsvSurveyReader, XlsxSurveyReader
-from voice.records import Identity, Interaction
+from voice.records import Identity, Interaction, TableColumns
 
 NPS_QUESTION = "¿Con qué probabilidad recomendaría Luna Hogar a un amigo? (0-10)"
 
@@ -21,11 +21,11 @@ from tests.helpers import write_csv, write_xlsx
 
 
 def read_csv(path: Path, **options) -> list[Interaction | InputError]:
-    return list(CsvSurveyReader().read(path, ReadOptions(**options)))
+    return [i for i in CsvSurveyReader().read(path, ReadOptions(**options)) if not isinstance(i, TableColumns)]
 
 
 def read_xlsx(path: Path, **options) -> list[Interaction | InputError]:
-    return list(XlsxSurveyReader().read(path, ReadOptions(**options)))
+    return [i for i in XlsxSurveyReader().read(path, ReadOptions(**options)) if not isinstance(i, TableColumns)]
 
 
 def records(items):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import FileTooLarge, InputError, MalformedRecord, UnknownFormat, UnreadableFile
-from ..records import Customer, Interaction
+from ..records import Customer, Interaction, TableColumns
 from . import customers, email, surveys, transcripts  # noqa: F401  (registers the readers)
 from ._base import ReadOptions, Reader, registered
 
@@ -97,10 +97,12 @@ def read_paths(
     options: ReadOptions | None = None,
     *,
     channel: str | None = None,
-) -> Iterator[tuple[Path, Interaction | Customer | InputError]]:
+    columns: bool = False,
+) -> Iterator[tuple[Path, Interaction | Customer | InputError | TableColumns]]:
     """Yield (file, record-or-error) for every record in every file.
 
-    A file no reader can open yields one error for the whole file; the walk goes on.
+    A file no reader can open yields one error for the whole file; the walk goes on. ``columns``: also
+    yield what a table reader made of each table's columns (:class:`~voice.records.TableColumns`).
     """
     options = options or ReadOptions()
     for path in iter_files(paths):
@@ -112,6 +114,10 @@ def read_paths(
         try:
             reader = reader_for(path, channel)
             for item in reader.read(path, options):
+                if isinstance(item, TableColumns):
+                    if columns:
+                        yield path, item
+                    continue
                 yield path, item
                 done += 1
         except InputError as exc:

@@ -482,7 +482,8 @@ def match_columns(
     for key, wanted in (mapping or {}).items():
         name = aliases.get(key, key)
         if name not in by_name and not any(name.startswith(p) for p in passthrough):
-            valid = ", ".join(sorted(by_name))
+            valid = ", ".join(sorted(by_name) + [f"{p}<name> (a consent flag, e.g. {p}marketing)"
+                                                 for p in passthrough[:1]])
             raise MissingColumns(f"the column mapping names an unknown field {key!r}.", source=source,
                                  fix=f"map one of: {valid}.")
         i = _find_header(headers, wanted)

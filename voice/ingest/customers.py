@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import DuplicateRecord, InputError, MalformedRecord, PartlyRead
-from ..records import Customer, canonical_json
+from ..records import Customer, TableColumns, canonical_json
 from ._base import ReadOptions, register
 from ._tables import (
     ColumnMap,
@@ -63,10 +63,19 @@ MAPPING_ALIASES = {
     "customer_id": "id", "crm_id": "id", "emails": "email", "phones": "phone", "ltv": "lifetime_value",
 }
 CONSENT_KEYS = ("consent_", "consent.")  # --map consent_marketing='Acepta publicidad'
-CONSENT_PREFIXES = (("consent",), ("consents",), ("consentimiento",), ("acepta",), ("acepto",), ("opt", "in"),
-                    ("optin",), ("permiso",), ("permisos",))
-CONSENT_NAMES = {"marketing", "newsletter", "gdpr", "rgpd"}
-_LINK_WORDS = {"de", "a", "al", "para", "recibir", "to", "for", "of"}
+CONSENT_PREFIXES = (("consent",), ("consents",), ("consentimiento",), ("consiente",), ("acepta",), ("acepto",),
+                    ("aceptacion",), ("opt", "in"), ("opted", "in"), ("optin",), ("permiso",), ("permisos",),
+                    ("permite",), ("autoriza",), ("autorizacion",), ("accepts",), ("accept",), ("accepted",),
+                    ("agrees",), ("agreed",), ("allow",), ("allows",), ("subscribed",), ("suscrito",),
+                    ("suscrita",), ("rgpd",), ("gdpr",))
+CONSENT_NAMES = {"marketing", "newsletter", "gdpr", "rgpd", "publicidad", "comunicaciones_comerciales"}
+_LINK_WORDS = {"de", "a", "al", "para", "recibir", "to", "for", "of", "receive", "the", "el", "la", "los", "las"}
+#: consent keys named in other words: a Spanish CRM's "acepta_publicidad" is the marketing consent a segment asks
+CONSENT_SYNONYMS = {"publicidad": "marketing", "comunicaciones_comerciales": "marketing", "comercial": "marketing",
+                    "comerciales": "marketing", "promociones": "marketing", "promotions": "marketing",
+                    "ofertas": "marketing", "offers": "marketing", "correo": "email", "correo_electronico": "email",
+                    "e_mail": "email", "mail": "email", "emails": "email", "llamadas": "phone", "telefono": "phone",
+                    "calls": "phone", "phone_calls": "phone"}
 
 _TRUE = {"yes", "y", "si", "s", "true", "1", "x", "✓", "✔", "verdadero", "on"}
 _FALSE = {"no", "n", "false", "0", "", "falso", "off"}
@@ -77,17 +86,19 @@ _PHONE_SPLIT = re.compile(r"[;,|/]+")
 
 def consent_key(header: str) -> str | None:
     """``"Consent marketing"`` -> ``"marketing"``, ``"acepta_email"`` -> ``"email"``,
+    ``"accepts_marketing"`` -> ``"marketing"``, ``"acepta_publicidad"`` -> ``"marketing"``,
     ``"Newsletter"`` -> ``"newsletter"``; None for a column that is not a consent flag."""
     norm = normalize_header(header)
     if norm in CONSENT_NAMES:
-        return norm
+        return CONSENT_SYNONYMS.get(norm, norm)
     words = norm.split("_")
     for prefix in CONSENT_PREFIXES:
         if tuple(words[:len(prefix)]) == prefix:
             rest = words[len(prefix):]
             while rest and rest[0] in _LINK_WORDS:
                 rest = rest[1:]
-            return "_".join(rest) or "general"
+            key = "_".join(rest) or "general"
+            return CONSENT_SYNONYMS.get(key, key)
     return None
 
 
@@ -258,12 +269,16 @@ class CustomerRows:
         return " ".join(p for p in parts if p) or None
 
 
-def read_customer_table(path: Path, table: Table, options: ReadOptions) -> Iterator[Customer | InputError]:
+def read_customer_table(path: Path, table: Table, options: ReadOptions
+                        ) -> Iterator[Customer | InputError | TableColumns]:
     columns = match_columns(table.headers, CUSTOMER_FIELDS, options.mapping, source=str(path),
                             aliases=MAPPING_ALIASES, passthrough=CONSENT_KEYS)
     if columns.index("id") is None:
         raise missing_columns_error(table, [CUSTOMER_FIELDS[0]], what="the customer id", example="id")
     rows = CustomerRows(path, table, columns)
+    yield TableColumns(str(path), columns.described(),
+                       {table.headers[i]: key for i, key in rows.consent},
+                       [table.headers[i] for i in rows.other])
     for row in table.rows():
         item = row.problem if row.problem is not None else rows.convert(row)
         if item is not None:

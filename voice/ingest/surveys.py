@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import BadDate, InputError, MalformedRecord, OutOfRange
-from ..records import Identity, Interaction, canonical_json
+from ..records import Identity, Interaction, TableColumns, canonical_json
 from ._base import NUMERIC_DATE, ReadOptions, guess_dayfirst, parse_timestamp, register
 from ._tables import (
     ColumnMap,
@@ -268,12 +268,14 @@ def rows_with_dayfirst(table: Table, columns: ColumnMap, options: ReadOptions) -
     return chain(buffer, rows), dayfirst
 
 
-def read_survey_table(path: Path, table: Table, options: ReadOptions) -> Iterator[Interaction | InputError]:
+def read_survey_table(path: Path, table: Table, options: ReadOptions
+                      ) -> Iterator[Interaction | InputError | TableColumns]:
     columns = match_columns(table.headers, SURVEY_FIELDS, options.mapping, source=str(path),
                             aliases=MAPPING_ALIASES)
     if not any(columns.index(name) is not None for name in CONTENT_FIELDS):
         needed = [s for s in SURVEY_FIELDS if s.name in CONTENT_FIELDS]
         raise missing_columns_error(table, needed, what="a score (NPS, CSAT, CES) or a comment", example="nps")
+    yield TableColumns(str(path), columns.described(), {}, [table.headers[i] for i in columns.unmapped()])
     rows, dayfirst = rows_with_dayfirst(table, columns, options)
     convert = SurveyRows(path, table, columns, dayfirst, options.timezone, options.date_format).convert
     held: list[InputError] = []  # the first rows' date errors, until a date reads: one message, not thousands
