@@ -329,3 +329,17 @@ def test_old_data_is_scored_as_of_its_newest_interaction_and_says_so(tmp_path):
         assert v.store.db.execute("select score from interest").fetchone()[0] < 0.01
     r = run("score", "--db", db, "--full")
     assert "scored as of the newest interaction, 2015-02-24" in r.output
+
+
+def test_a_long_run_in_a_log_prints_its_progress(capsys):
+    from voice.cli import _LogProgress
+
+    progress = _LogProgress("analyze", "interactions", every=0.0)
+    progress(320, 1532)
+    progress(1532, 1532)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("analyze: 320/1,532 interactions (21%), ") and "left" in lines[0]
+    assert lines[1].startswith("analyze: 1,532/1,532 interactions (100%)") and "left" not in lines[1]
+    quiet = _LogProgress("ingest", "files", every=60.0)
+    quiet(5, 10)  # within its interval: nothing
+    assert capsys.readouterr().err == ""

@@ -8,6 +8,8 @@ Exit codes: 0 done; 1 an error stopped the command (the message says the fix);
 from __future__ import annotations
 
 import json
+import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -86,17 +88,45 @@ def _open(db: Path) -> api.Voice:
         raise _fail(exc) from exc
 
 
-def _with_progress(quiet: bool, label: str, work):
-    """Run work(progress_callback) under a progress bar unless quiet."""
+class _LogProgress:
+    """Progress for a log file (not a terminal): one line every ``every`` seconds with the count, the rate
+    and the time left, on stderr — a long run is never silent, and a script's stdout stays its results."""
+
+    def __init__(self, label: str, unit: str, every: float = 10.0):
+        self.label, self.unit, self.every = label, unit, every
+        self.start = self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int | None = None, *_: object) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        line = f"{self.label}: {done:,}" + (f"/{total:,} {self.unit} ({100 * done / total:.0f}%)" if total else f" {self.unit}")
+        line += f", {rate:,.1f}/s"
+        if total and rate > 0 and done < total:
+            line += f", about {_duration((total - done) / rate)} left"
+        typer.echo(line, err=True)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+
+
+def _with_progress(quiet: bool, label: str, work, unit: str = "files"):
+    """Run work(progress_callback): a progress bar on a terminal, a line every 10 s in a log, nothing
+    when quiet."""
     if quiet:
         return work(None)
+    if not sys.stderr.isatty():
+        return work(_LogProgress(label, unit))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
                   TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task(label, total=None)
 
-        def update(done: int, total: int, _path: Path) -> None:
+        def update(done: int, total: int, *_: object) -> None:
             bar.update(task, completed=done, total=total)
 
         return work(update)
@@ -259,16 +289,8 @@ def analyze(db: DbOption = Path("voice.db"),
         return
     v = _open(db)
     try:
-        if quiet:
-            report = v.analyze(pipeline, all=all_, encoder=encoder, batch_size=batch_size)
-        else:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            with Progress(TextColumn("analyze"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          transient=True) as bar:
-                task = bar.add_task("analyze", total=None)
-                report = v.analyze(pipeline, all=all_, encoder=encoder, batch_size=batch_size,
-                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = _with_progress(quiet, "analyze", lambda p: v.analyze(
+            pipeline, all=all_, encoder=encoder, batch_size=batch_size, progress=p), unit="interactions")
     except VoiceError as exc:
         raise _fail(exc) from exc
     if not quiet:

@@ -35,9 +35,9 @@ COMPLAINT_VS_NEGATIVE = 1 / 3
 CATCH_ALL = 0.60
 MOSTLY_OTHER = 0.50
 
-ADVICE = ("write intents for this data (a YAML taxonomy with examples from your own messages; "
-          "models/intents/default.yaml shows the format) and train them: "
-          "voice train intent --taxonomy my_intents.yaml, then voice analyze --all")
+ADVICE = ("let voice propose intents from this data's themes (voice themes discover, then voice intents suggest "
+          "my_intents.yaml), or write your own (models/intents/starters/ has banking, telecom, travel and retail), "
+          "edit them, train them: voice train intent --taxonomy my_intents.yaml, then voice analyze --all")
 
 
 @dataclass
