@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._resources import resource
 from .errors import ConfigError, InputError, NotFound, VoiceError
 from .ingest import ReadOptions, iter_files, read_paths
 from .ingest._base import DEFAULT_MAX_BYTES
@@ -461,7 +462,7 @@ def open(db: str | Path) -> Voice:  # noqa: A001 - voice.open reads like sqlite3
     return Voice(Store.open(db))
 
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = resource("examples")
 
 
 @dataclass

@@ -132,6 +132,21 @@ def _with_progress(quiet: bool, label: str, work, unit: str = "files"):
         return work(update)
 
 
+def _voice_command() -> str:
+    """How the user runs this voice: "voice" when that name on the PATH is this program, else its path
+    (".venv/bin/voice" after make demo, the pipx shim otherwise)."""
+    import shutil
+
+    me = Path(sys.argv[0]).resolve()
+    found = shutil.which("voice")
+    if found and Path(found).resolve() == me:
+        return "voice"
+    try:
+        return str(me.relative_to(Path.cwd()))
+    except ValueError:
+        return str(me)
+
+
 def _print_report(report: api.RunReport, what: str, quiet: bool) -> None:
     if quiet:
         return
@@ -930,16 +945,17 @@ def demo(db: DbOption = Path("demo/voice.db"),
         echo(f"              in {g.groups} groups, one per interaction (the largest {g.largest_share:.0%}): {labels}…")
     echo("")
     echo(f"The report is {result.report}: open it in a browser (file://{result.report.resolve()}).")
-    echo(f"The web app: .venv/bin/voice serve --db {db}   then open http://127.0.0.1:8765")
+    cmd = _voice_command()
+    echo(f"The web app: {cmd} serve --db {db}   then open http://127.0.0.1:8765")
     echo("")
     echo(f"The database is {db}. Look around with:")
-    echo(f"  .venv/bin/voice status --db {db}")
-    echo(f"  .venv/bin/voice unlinked --db {db}")
-    echo(f"  .venv/bin/voice quarantine --db {db}")
-    echo(f"  .venv/bin/voice interest --db {db}")
-    echo(f"  .venv/bin/voice customers at-risk --db {db}")
-    echo(f"  .venv/bin/voice customer C017 --db {db}")
-    echo(f"  .venv/bin/datasette {db}      # browse every table")
+    echo(f"  {cmd} status --db {db}")
+    echo(f"  {cmd} unlinked --db {db}")
+    echo(f"  {cmd} quarantine --db {db}")
+    echo(f"  {cmd} interest --db {db}")
+    echo(f"  {cmd} customers at-risk --db {db}")
+    echo(f"  {cmd} customer C017 --db {db}")
+    echo(f"  {str(Path(cmd).with_name('datasette')) if '/' in cmd else 'datasette'} {db}      # browse every table")
 
 
 def _print_intelligence(db: Path, result: api.DemoResult) -> None:

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .._resources import resource
 from ..errors import NotFound
 from .taxonomy import OTHER, load_taxonomy
 
 if TYPE_CHECKING:
     from ..store import Store
 
-DEFAULT_TAXONOMY = Path(__file__).resolve().parents[2] / "models" / "intents" / "default.yaml"
+DEFAULT_TAXONOMY = resource("models", "intents", "default.yaml")
 MIN_WORDS = 5  # an example sentence says something
 
 

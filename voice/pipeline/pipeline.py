@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._resources import resource, shipped_path
 from ..errors import ConfigError
 from .doc import Doc
 from .registry import Component, make_component
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PIPELINE = PROJECT_ROOT / "pipelines" / "default.toml"
+DEFAULT_PIPELINE = resource("pipelines", "default.toml")
 # Settings that name files: a relative path is looked up from the working
-# directory first, then from the voice project (where models/ ship).
+# directory first, then among the files voice ships (models/, examples/: voice/_resources.py).
 PATH_SETTINGS = {"model", "catalog", "taxonomy"}
 
 
@@ -119,6 +119,6 @@ def _resolve_paths(settings: dict[str, Any]) -> dict[str, Any]:
     out = dict(settings)
     for key in PATH_SETTINGS & out.keys():
         value = Path(str(out[key]))
-        if not value.is_absolute() and not value.exists() and (PROJECT_ROOT / value).exists():
-            out[key] = str(PROJECT_ROOT / value)
+        if not value.is_absolute() and not value.exists() and shipped_path(value) is not None:
+            out[key] = str(shipped_path(value))  # "models/sentiment": the shipped head, wherever voice is
     return out

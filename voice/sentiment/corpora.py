@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._resources import resource
 from ..errors import InputError, MissingColumns
 from .data import POLARITIES, _held_back, _need, is_airline_test, load_airline, load_tass
 
@@ -102,7 +103,7 @@ CORPORA: dict[str, dict] = {
        for lang in ("es", "en")},
 }
 #: the project's own synthetic service sentences (read from the repository, not the data folder)
-SERVICE_TRAIN = Path(__file__).resolve().parents[2] / "models" / "sentiment-data" / "service_train.csv"
+SERVICE_TRAIN = resource("models", "sentiment-data", "service_train.csv")
 
 Row = tuple[str, str, str]  # cleaned text, label, level
 
