@@ -343,3 +343,16 @@ def test_a_long_run_in_a_log_prints_its_progress(capsys):
     quiet = _LogProgress("ingest", "files", every=60.0)
     quiet(5, 10)  # within its interval: nothing
     assert capsys.readouterr().err == ""
+
+
+def test_products_import_and_list(tmp_path):
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    (tmp_path / "p.yaml").write_text("- id: router-x1\n  name: Router X1\n  aliases: {es: [el X1]}\n", encoding="utf-8")
+    r = run("products", "import", tmp_path / "p.yaml", "--db", db)
+    assert r.exit_code == 0 and "catalog version 1: 1 added" in r.output and "analyze --all" in r.output
+    r = run("products", "list", "--db", db)
+    assert "router-x1" in r.output and "0 interactions" in r.output
+    (tmp_path / "bad.yaml").write_text("- name: no id\n", encoding="utf-8")
+    r = run("products", "import", tmp_path / "bad.yaml", "--db", db)
+    assert r.exit_code == 1 and "has no id" in r.output

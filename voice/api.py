@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .pipeline.doc import Doc
     from .scoring import ScoreReport, ScoreSettings
     from .privacy import ForgetReport, RedactReport
+    from .products.store import CatalogImport
     from .scoring.timeline import Timeline
     from .segments import Segment
 
@@ -222,7 +223,28 @@ class Voice:
             pipe = pipeline if isinstance(pipeline, Pipeline) else Pipeline.load(pipeline)
             enc = CachedEncoder(load_encoder(encoder or pipe.encoder), self.store)
             self._pipelines[key] = pipe.build(enc)
+        self._sync_catalog(self._pipelines[key])
         return self._pipelines[key]
+
+    def _sync_catalog(self, pipe: "Pipeline") -> None:
+        """Steps that read the database's product catalog get its current version."""
+        from .products.store import catalog_version, load_catalog
+
+        version = None
+        for step in pipe._built.values():
+            if getattr(step, "from_store", False):
+                version = catalog_version(self.store) if version is None else version
+                if getattr(step, "store_version", None) != version:
+                    step.use_catalog(load_catalog(self.store))
+                    step.store_version = version
+
+    def import_products(self, path: str | Path, *, replace: bool = False) -> "CatalogImport":
+        """Your products, from a YAML or CSV catalog (id, name, category, price, aliases per language), into
+        the database: the analysis finds mentions of them from the next ``analyze`` on. ``replace``:
+        products not in this file are retired."""
+        from .products.store import import_catalog
+
+        return import_catalog(self.store, path, replace=replace)
 
     def analyze(self, pipeline: "str | Path | Pipeline | None" = None, *, all: bool = False,  # noqa: A002
                 encoder: "str | Encoder | None" = None, batch_size: int = 64, limit: int | None = None,
@@ -490,6 +512,7 @@ def demo(db: str | Path, examples: str | Path = EXAMPLES) -> DemoResult:
     v = init(db, region="ES", company_domains=["lunahogar.example"], timezone="Europe/Madrid")
     with v:
         customers = v.import_customers(sorted((examples / "crm").glob("*.csv")))
+        v.import_products(examples / "catalog" / "products.yaml")  # as a user imports theirs
         sources = [examples / name for name in ("emails", "calls", "surveys", "bad") if (examples / name).exists()]
         ingest = v.ingest(sources)
         analysis = v.analyze()

@@ -51,6 +51,8 @@ label_app = typer.Typer(help="Correct the analysis: sentiment, intents, themes (
 app.add_typer(label_app, name="label")
 themes_app = typer.Typer(help="Themes in what customers say: discover, list, edit the taxonomy.", no_args_is_help=True)
 app.add_typer(themes_app, name="themes")
+products_app = typer.Typer(help="Your product catalog: what the analysis finds mentions of.", no_args_is_help=True)
+app.add_typer(products_app, name="products")
 
 EXIT_QUARANTINED = 3
 
@@ -708,6 +710,42 @@ def label_export_intents(file: Annotated[Path, typer.Argument(help="The taxonomy
         echo("  not added (intents the taxonomy lacks, with fewer examples than one needs): "
                    + ", ".join(f"{k} ({v})" for k, v in out.skipped.items()))
     echo(f"  train with: voice train intent --taxonomy {file} --out models/intents/mine")
+
+
+@products_app.command("import")
+def products_import(file: Annotated[Path, typer.Argument(help="A catalog: YAML (id, name, category, price, aliases "
+                                                              "per language) or CSV (id,name,category,price,aliases_es,"
+                                                              "aliases_en; several aliases separated by ';').")],
+                    db: DbOption = Path("voice.db"),
+                    replace: Annotated[bool, typer.Option(help="Retire the products of earlier imports that are "
+                                                               "not in this file.")] = False) -> None:
+    """Import your products; the next 'voice analyze' finds mentions of them ('--all' for what is analysed)."""
+    v = _open(db)
+    try:
+        r = v.import_products(file, replace=replace)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    echo(f"catalog version {r.version}: {len(r.added)} added, {len(r.updated)} updated, {r.unchanged} unchanged"
+         + (f", {len(r.retired)} retired" if r.retired else ""))
+    echo(f"  the next analysis finds them; for what is analysed already: {_voice_command()} analyze --all --db {db}")
+
+
+@products_app.command("list")
+def products_list(db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
+    """The catalog, with how many interactions mention each product."""
+    v = _open(db)
+    rows = [dict(r) for r in v.store.db.query("""
+        select p.id, p.name, p.category, p.price, p.status, p.version,
+               (select count(distinct m.interaction_id) from mentions m where m.product_id = p.id) as interactions
+        from products p order by p.status, p.id""")]
+    if as_json:
+        _dump(rows)
+        return
+    if not rows:
+        echo(f"no products yet: {_voice_command()} products import FILE --db {db}")
+    for r in rows:
+        echo(f"{r['id']:<22} {one_line(r['name'])[:36]:<36} {(r['category'] or '-')[:16]:<16} "
+             f"{r['interactions']:>5} interactions" + ("  (retired)" if r["status"] != "active" else ""))
 
 
 @themes_app.command("discover")

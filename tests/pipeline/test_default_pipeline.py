@@ -1,5 +1,7 @@
 """The shipped default pipeline, end to end, on the inputs that break analysers."""
 
+from pathlib import Path
+
 import pytest
 
 import voice
@@ -27,6 +29,7 @@ AWKWARD = {
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory):
     v = voice.init(tmp_path_factory.mktemp("p") / "v.db")
+    v.import_products(Path(__file__).resolve().parents[2] / "examples" / "catalog" / "products.yaml")
     items = {k: make_survey(i, comment=t) if k in ("empty", "blank") else make_email(i, text=t)
              for i, (k, t) in enumerate(AWKWARD.items())}
     v.store.add_interactions(list(items.values()))

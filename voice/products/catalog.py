@@ -32,6 +32,7 @@ class Product:
     name: str
     category: str | None = None
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    price: float | None = None
 
     def all_aliases(self) -> list[str]:
         return [a for names in self.aliases.values() for a in names]
@@ -65,7 +66,34 @@ class Catalog:
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read the product catalog {str(path)!r} ({exc}).",
                               fix="save it as a UTF-8 text file readable by this user.") from exc
+        if path.suffix.lower() in (".csv", ".tsv"):
+            return cls.from_csv(text, source=str(path))
         return cls.from_yaml(text, source=str(path))
+
+    @classmethod
+    def from_csv(cls, text: str, source: str = "<catalog>") -> "Catalog":
+        """A catalog as a table: columns ``id``, ``name``, ``category``, ``price`` and the aliases in
+        ``aliases`` (any language) or ``aliases_es``, ``aliases_en``…, several in a cell separated by ";"."""
+        import csv
+        import io
+
+        header = text.lstrip("\ufeff").split("\n", 1)[0]
+        delimiter = next((d for d in (",", "\t", ";") if d in header), ",")  # the header's: aliases use ";"
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+        items = []
+        for row in rows:
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            aliases: dict[str, list[str]] = {}
+            for key, value in row.items():
+                if key == "aliases" or key.startswith("aliases_") or key.startswith("alias_"):
+                    lang = key.split("_", 1)[1] if "_" in key else "any"
+                    names = [a.strip() for a in value.split(";") if a.strip()]
+                    if names:
+                        aliases.setdefault(lang, []).extend(names)
+            items.append({k: v for k, v in (("id", row.get("id")), ("name", row.get("name")),
+                                            ("category", row.get("category") or None),
+                                            ("price", row.get("price") or None), ("aliases", aliases)) if v})
+        return cls.from_data(items, source=source)
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "<catalog>") -> "Catalog":
@@ -122,10 +150,18 @@ def _product(item, n: int, source: str, seen_ids: dict[str, int]) -> Product:
         raise ConfigError(f"{where}: the id is used already by product #{seen_ids[pid]}.",
                           fix="give every product its own id.")
     seen_ids[pid] = n
-    unknown = sorted(set(item) - {"id", "name", "category", "aliases"})
+    unknown = sorted(set(item) - {"id", "name", "category", "aliases", "price"})
     if unknown:
         raise ConfigError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}.",
-                          fix="a product has only id, name, category and aliases (check the spelling).")
+                          fix="a product has only id, name, category, aliases and price (check the spelling).")
+    price = item.get("price")
+    if price is not None and price != "":
+        try:
+            price = float(str(price).replace(",", "."))
+        except ValueError:
+            raise ConfigError(f"{where}: the price {price!r} is not a number.", fix="write e.g. 'price: 249.90'.") from None
+    else:
+        price = None
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{where} has no name.", fix="add 'name: <the product's name as sold>'.")
@@ -152,7 +188,7 @@ def _product(item, n: int, source: str, seen_ids: dict[str, int]) -> Product:
             raise ConfigError(f"{where}: the alias {bad!r} has no letters or digits.",
                               fix="remove it or write the name customers use.")
         aliases[str(lang)] = cleaned
-    return Product(pid, name.strip(), category.strip() if isinstance(category, str) else None, aliases)
+    return Product(pid, name.strip(), category.strip() if isinstance(category, str) else None, aliases, price)
 
 
 def _fold(text: str) -> str:

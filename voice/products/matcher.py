@@ -132,11 +132,22 @@ class ProductMatcher:
                  fuzzy: bool = True):
         if not 0 < fuzzy_threshold <= 100:
             raise ValueError("fuzzy_threshold is a rapidfuzz ratio between 1 and 100")
-        self.catalog = catalog
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy = fuzzy
+        self._min_fuzzy_chars = min_fuzzy_chars
+        self.from_store = False  # True: the catalog is the database's, set by the caller (use_catalog)
+        self.use_catalog(catalog)
+
+    @property
+    def model_info(self) -> dict:
+        return {"catalog": self.catalog.source, "products": len(self.catalog)}
+
+    def use_catalog(self, catalog: Catalog) -> None:
+        """Match against ``catalog`` from now on (an empty one finds nothing)."""
+        min_fuzzy_chars = self._min_fuzzy_chars
+        self.catalog = catalog
         self.terms = build_terms(catalog)
-        self.max_len = max(len(t) for t in self.terms)
+        self.max_len = max((len(t) for t in self.terms), default=0)
         self._first_words = frozenset(t[0] for t in self.terms)
         fuzzy_terms = {}
         for term in self.terms.values():
@@ -148,13 +159,14 @@ class ProductMatcher:
         self._terms_by_char: dict[str, list[int]] = {}
         for i, s in enumerate(self._fuzzy_strings):
             self._terms_by_char.setdefault(s[0], []).append(i)
-        self._min_fuzzy_chars = min_fuzzy_chars
         # a window longer than this cannot reach the threshold against the longest term (ratio = 2M / (l1 + l2))
         self._max_window_chars = int(max(map(len, self._fuzzy_strings), default=0) * (200 / self.fuzzy_threshold - 1))
 
     # -- matching ---------------------------------------------------------------------------------------------
     def find(self, texts: list[str]) -> list[list[Mention]]:
         """Mentions per text, in text order."""
+        if not self.terms:
+            return [[] for _ in texts]
         tokenized = [tokenize(t) for t in texts]
         # linked[k]: tokens k and k+1 are one phrase (only spaces, hyphens or quotes between them)
         links = [[bool(_GAP.fullmatch(text, e, s)) for e, s in zip(toks[1][:-1], toks[0][1:])]
@@ -276,7 +288,14 @@ def _load_catalog(path: str) -> Catalog:
 
 
 @component("products.catalog.v1")
-def make_products(catalog: str = "examples/catalog/products.yaml", fuzzy_threshold: int = 88,
+def make_products(catalog: str = "database", fuzzy_threshold: int = 88,
                   min_fuzzy_chars: int = 5, fuzzy: bool = True) -> ProductMatcher:
+    """``catalog``: "database" (default: the products imported with ``voice products import``, given by the
+    caller that holds the store) or the path of a catalog file (YAML or CSV)."""
+    if catalog == "database":
+        matcher = ProductMatcher(Catalog([], source="database (not read yet)"), fuzzy_threshold=fuzzy_threshold,
+                                 min_fuzzy_chars=min_fuzzy_chars, fuzzy=fuzzy)
+        matcher.from_store = True
+        return matcher
     return ProductMatcher(_load_catalog(str(Path(catalog))), fuzzy_threshold=fuzzy_threshold,
                           min_fuzzy_chars=min_fuzzy_chars, fuzzy=fuzzy)

@@ -476,3 +476,22 @@ def m012_forgotten(db: sqlite_utils.Database) -> None:
             at text not null,
             primary key (kind, value_hash)
         )""")
+
+
+@migrations
+def m013_products(db: sqlite_utils.Database) -> None:
+    """The user's product catalog, in the database (``voice products import``): what the analysis finds
+    mentions of. ``version`` is the import that last changed a product; a product left out of a later
+    import with ``--replace`` is retired, not deleted (its mentions keep their id)."""
+    db.execute("""
+        create table products (
+            id text primary key,
+            name text not null,
+            category text,
+            price real,
+            aliases text,              -- JSON {lang: [alias, ...]}
+            status text not null default 'active',   -- active | retired
+            version integer not null,
+            source text,               -- the file it came from
+            updated_at text not null
+        )""")
