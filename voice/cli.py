@@ -524,12 +524,15 @@ def at_risk_cmd(db: DbOption = Path("voice.db"),
                 include_medium: Annotated[bool, typer.Option(help="Also medium-value customers.")] = False,
                 as_json: JsonOption = False) -> None:
     """Valuable customers at risk: high value, and at risk, detractors, or low or falling experience."""
-    rows = _open(db).valuable_at_risk(include_medium=include_medium)
+    v = _open(db)
+    rows = v.valuable_at_risk(include_medium=include_medium)
     if as_json:
         _dump(rows)
         return
     if not rows:
-        echo("no valuable customer at risk (run 'voice score' first if you have not).")
+        from .report import report_data
+
+        echo(report_data(v.store).empty.get("at_risk", "No valuable customer at risk."))
     for r in rows:
         trend = f"{r['cem_trend']:+.0f}" if r["cem_trend"] is not None else "n/a"
         cem = f"{r['cem']:.0f}" if r["cem"] is not None else "-"

@@ -171,3 +171,21 @@ def test_empty_store(store):
     d = report_data(store)
     assert d.summary["interactions"] == 0 and d.weekly == [] and d.rising_period == {}
     assert d.themes_note == NO_THEMES
+
+
+def test_an_empty_section_says_the_real_reason(base):
+    db = base.db
+    db.execute("delete from interest")
+    db.execute("delete from relationships")
+    d = report_data(base)
+    assert "voice products import" in d.empty["interest"]  # no catalog, not "run voice score"
+    db.execute("insert into products (id, name, version, updated_at) values ('airpure-500', 'AirPure 500', 1, 'x')")
+    assert report_data(base).empty["interest"].endswith("nobody is scored yet: run voice score")  # mentioned
+    db.execute("delete from mentions")
+    assert report_data(base).empty["interest"].startswith("No interaction mentions a product")
+    db.execute("update customers set lifetime_value = null")
+    assert "no lifetime value" in report_data(base).empty["at_risk"]
+    db.execute("update survey_scores set nps = null")
+    d = report_data(base)
+    assert d.empty["nps"].startswith("No NPS answer in this data: import survey replies")
+    assert report_data(base, channel="nothing-like-this").empty["touchpoints"] == "No interaction matches these filters"

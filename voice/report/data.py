@@ -89,6 +89,7 @@ class ReportData:
     quotes: list[dict] = field(default_factory=list)
     rising_period: dict = field(default_factory=dict)           # {now: [from, to], before: [from, to]}
     themes_note: str | None = None                              # set when there are no themes yet
+    empty: dict = field(default_factory=dict)                   # section -> why it is empty, and what to do
 
     TABLES = ("weekly", "weekly_total", "channels", "touchpoints", "touchpoint_weeks", "theme_groups", "themes",
               "rising_themes", "keyphrases", "product_interest", "products", "valuable_at_risk", "quotes")
@@ -208,7 +209,50 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     data.products = _products(store, by_id)
     data.valuable_at_risk = _at_risk(store, f.segment)
     data.quotes = _quotes(store, rows, by_id, data.themes[:TOP_THEMES], assignments)
+    data.empty = _empty_reasons(store, data)
     return data
+
+
+def _empty_reasons(store: Store, data: ReportData) -> dict[str, str]:
+    """Why a section has nothing to show, from what the database holds: the real reason and the step
+    that fixes it (not "run voice score" to a user who did)."""
+    db = store.db
+    filtered = any(v not in (None, "") for v in asdict(data.filters).values())
+    scope = "these filters" if filtered else "this data"
+    out: dict[str, str] = {}
+    count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    if not data.summary["interactions"]:
+        why = ("no interaction matches these filters" if filtered else
+               "nothing is analysed yet: run voice ingest, then voice analyze")
+        return {k: why[:1].upper() + why[1:] for k in ("touchpoints", "interest", "at_risk", "keyphrases", "nps")}
+    if not data.touchpoints:
+        out["touchpoints"] = (f"no experience scores for {scope}: run voice score" if not count(
+            "select count(*) from experience") else f"no scored interaction matches {scope}")
+    if not data.product_interest:
+        if not count("select count(*) from products where status = 'active'"):
+            out["interest"] = ("no product catalog: import yours with voice products import FILE, then "
+                               "voice analyze --all and voice score")
+        elif not count("select count(*) from mentions"):
+            out["interest"] = "no interaction mentions a product of your catalog (voice products list shows it)"
+        elif not count("select count(*) from interest"):
+            out["interest"] = "products are mentioned but nobody is scored yet: run voice score"
+        else:
+            out["interest"] = "no customer shows interest of 0.5 or more in a product"
+    if not data.valuable_at_risk:
+        if not count("select count(*) from customers where lifetime_value is not null"):
+            out["at_risk"] = ("the CRM export has no lifetime value, so no customer can be called valuable: "
+                              "import a file with a lifetime value (or customer value) column")
+        elif not count("select count(*) from relationships"):
+            out["at_risk"] = "no customer is scored yet: run voice score"
+        else:
+            out["at_risk"] = "no high-value customer has low or falling experience or is at risk"
+    if data.summary["nps_customers"] == 0:
+        out["nps"] = (f"no NPS answer in {scope}" + ("" if filtered or count(
+            "select count(*) from survey_scores where nps is not null") else
+            ": import survey replies with an NPS (0-10) column"))
+    if not data.keyphrases:
+        out["keyphrases"] = f"no keyphrases in {scope}"
+    return {k: v[:1].upper() + v[1:] for k, v in out.items()}
 
 
 # --- trends --------------------------------------------------------------

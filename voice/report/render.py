@@ -106,6 +106,7 @@ def charts_for(data: ReportData) -> dict[str, Markup]:
             x_label="interactions", value_format="{:.0f}",
             notes=[f"sentiment {num(t['mean_sentiment'])}" for t in top])
         with_nps = [t for t in top if t["nps_impact"] is not None]
+    if data.themes and with_nps:  # else the report says why there is no NPS (data.empty["nps"])
         out["themes_nps"] = charts.hbar_chart(
             [(t["theme"], t["nps_impact"]) for t in with_nps], title="NPS impact by theme",
             x_label="mean NPS of customers raising the theme minus the overall mean NPS",
