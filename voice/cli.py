@@ -16,9 +16,21 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from . import api
 from ._text import one_line, terminal_safe
 from .errors import ConfigError, InputError, VoiceError
+
+class _LazyApi:
+    """voice.api, imported on first use: it imports the store, sqlite-utils and pandas (~0.5 s), which
+    'voice --help' and a mistyped command line do not need."""
+
+    def __getattr__(self, name: str):
+        from . import api as module
+
+        return getattr(module, name)
+
+
+api = _LazyApi()
+
 
 class _Commands(TyperGroup):
     """The root command group: an error SQLite raises anywhere below (a locked, full, read-only or damaged
@@ -952,10 +964,11 @@ def experience_cmd(db: DbOption = Path("voice.db"),
 
 @app.command()
 def demo(db: DbOption = Path("demo/voice.db"),
-         examples: Annotated[Path, typer.Option(help="The examples folder.")] = api.EXAMPLES) -> None:
+         examples: Annotated[Optional[Path], typer.Option(help="The examples folder (default: the ones voice "
+                                                                  "ships).")] = None) -> None:
     """Run the main job on the bundled examples and show the result."""
     try:
-        result = api.demo(db, examples)
+        result = api.demo(db, examples or api.EXAMPLES)
     except VoiceError as exc:
         raise _fail(exc) from exc
     _print_report(result.customers, "customers", False)
