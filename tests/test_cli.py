@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -356,3 +357,26 @@ def test_products_import_and_list(tmp_path):
     (tmp_path / "bad.yaml").write_text("- name: no id\n", encoding="utf-8")
     r = run("products", "import", tmp_path / "bad.yaml", "--db", db)
     assert r.exit_code == 1 and "has no id" in r.output
+
+
+def test_config_in_one_place(tmp_path):
+    import json as _json
+
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    conf = _json.loads(run("config", "show", "--db", db, "--json").output)
+    assert conf["region"] == "ES" and conf["redact"] == "off" and conf["pipeline"].startswith("default")
+    assert run("config", "set", "timezone", "Europe/Madrid", "--db", db).output.strip() == "timezone is now Europe/Madrid"
+    assert run("config", "set", "company-domains", "a.example,b.example", "--db", db).exit_code == 0
+    own = tmp_path / "mine.toml"
+    own.write_text((Path(__file__).resolve().parents[1] / "pipelines" / "default.toml").read_text(encoding="utf-8"))
+    assert run("config", "set", "pipeline", own, "--db", db).exit_code == 0
+    assert run("config", "set", "redact", "on", "--db", db).exit_code == 0
+    conf = _json.loads(run("config", "show", "--db", db, "--json").output)
+    assert (conf["timezone"], conf["company_domains"], conf["pipeline"], conf["redact"]) == (
+        "Europe/Madrid", ["a.example", "b.example"], str(own.resolve()), "on")
+    bad = run("config", "set", "timezone", "Mars/Olympus", "--db", db)
+    assert bad.exit_code == 1 and "Fix:" in bad.output
+    assert run("config", "set", "colour", "blue", "--db", db).exit_code == 1
+    (tmp_path / "broken.toml").write_text("[[steps]]\nname = 1\n")
+    assert run("config", "set", "pipeline", tmp_path / "broken.toml", "--db", db).exit_code == 1

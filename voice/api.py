@@ -218,6 +218,8 @@ class Voice:
         from .encode import CachedEncoder, load_encoder
         from .pipeline import Pipeline
 
+        if pipeline is None:  # the database's own pipeline (voice config set pipeline FILE), else the default
+            pipeline = self._setting("pipeline") or None
         key = (str(pipeline) if not isinstance(pipeline, Pipeline) else id(pipeline), str(encoder))
         if key not in self._pipelines:
             pipe = pipeline if isinstance(pipeline, Pipeline) else Pipeline.load(pipeline)
@@ -225,6 +227,60 @@ class Voice:
             self._pipelines[key] = pipe.build(enc)
         self._sync_catalog(self._pipelines[key])
         return self._pipelines[key]
+
+    def _setting(self, key: str) -> str | None:
+        row = self.store.db.execute("select value from settings where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    #: what ``voice config set`` may change, with what it means
+    CONFIG_KEYS = {
+        "region": "country for phone numbers written without a prefix (ISO code, e.g. ES)",
+        "timezone": "zone of times written without one (e.g. Europe/Madrid)",
+        "company_domains": "your own e-mail domains, comma-separated: mail from them is an agent's",
+        "pipeline": "the pipeline file analyze uses when none is named ('default' for the shipped one)",
+        "redact": "on: mask personal data in everything stored (and what is stored already); off: from now on no",
+    }
+
+    def config(self) -> dict[str, Any]:
+        """Every setting of this database in one place: region, time zone, company domains, the pipeline
+        analyze uses, masking, and the product catalog's version and size."""
+        from .privacy import redacting
+        from .products.store import catalog_version
+
+        s = self.store.settings()
+        return {**s, "pipeline": self._setting("pipeline") or "default (shipped)",
+                "redact": "on" if redacting(self.store) else "off",
+                "catalog_version": catalog_version(self.store),
+                "products": self.store.db.execute("select count(*) from products where status = 'active'")
+                .fetchone()[0]}
+
+    def configure(self, key: str, value: str) -> None:
+        """Change one setting (:attr:`CONFIG_KEYS`); checked before it is written."""
+        from .privacy import REDACT_KEY
+
+        key = key.replace("-", "_")
+        if key not in self.CONFIG_KEYS:
+            raise ConfigError(f"there is no setting {key!r}.", fix="set one of: " + ", ".join(self.CONFIG_KEYS) + ".")
+        if key in ("region", "timezone"):
+            self.store.set_settings(**{key: value})
+        elif key == "company_domains":
+            self.store.set_settings(company_domains=[d for d in value.split(",") if d.strip()])
+        elif key == "pipeline":
+            if value.strip().lower() in ("", "default"):
+                self.store.db.execute("delete from settings where key = 'pipeline'")
+            else:
+                from .pipeline import Pipeline
+
+                path = Path(value).expanduser().resolve()
+                Pipeline.load(path)  # refuse a file that does not load
+                self.store.db.execute("insert or replace into settings (key, value) values ('pipeline', ?)", [str(path)])
+            self._pipelines.clear()
+        elif value.strip().lower() in ("on", "yes", "true", "1"):
+            self.redact()
+        elif value.strip().lower() in ("off", "no", "false", "0"):
+            self.store.db.execute("insert or replace into settings (key, value) values (?, '0')", [REDACT_KEY])
+        else:
+            raise ConfigError(f"redact {value!r}: say on or off.", fix="voice config set redact on")
 
     def _sync_catalog(self, pipe: "Pipeline") -> None:
         """Steps that read the database's product catalog get its current version."""

@@ -65,6 +65,8 @@ themes_app = typer.Typer(help="Themes in what customers say: discover, list, edi
 app.add_typer(themes_app, name="themes")
 products_app = typer.Typer(help="Your product catalog: what the analysis finds mentions of.", no_args_is_help=True)
 app.add_typer(products_app, name="products")
+config_app = typer.Typer(help="This database's settings in one place: show them, change one.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
 
 EXIT_QUARANTINED = 3
 
@@ -725,6 +727,32 @@ def label_export_intents(file: Annotated[Path, typer.Argument(help="The taxonomy
         echo("  not added (intents the taxonomy lacks, with fewer examples than one needs): "
                    + ", ".join(f"{k} ({v})" for k, v in out.skipped.items()))
     echo(f"  train with: voice train intent --taxonomy {file} --out models/intents/mine")
+
+
+@config_app.command("show")
+def config_show(db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
+    """Region, time zone, company domains, pipeline, masking and the product catalog."""
+    conf = _open(db).config()
+    if as_json:
+        _dump(conf)
+        return
+    for key, value in conf.items():
+        echo(f"{key:<16} {', '.join(value) if isinstance(value, list) else value}")
+
+
+@config_app.command("set")
+def config_set(key: Annotated[str, typer.Argument(help="region, timezone, company-domains, pipeline or redact.")],
+               value: Annotated[str, typer.Argument(help="The new value.")],
+               db: DbOption = Path("voice.db")) -> None:
+    """Change one setting of this database (checked before it is written)."""
+    v = _open(db)
+    try:
+        v.configure(key, value)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    conf = v.config()
+    shown = conf.get(key.replace("-", "_"))
+    echo(f"{key} is now {', '.join(shown) if isinstance(shown, list) else shown}")
 
 
 @products_app.command("import")
