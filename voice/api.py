@@ -27,6 +27,8 @@ from .scoring.history import parse_ts
 from .store import Store
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .encode import Encoder
     from .intent.fit import TaxonomyFit
     from .pipeline import AnalyzeReport, Pipeline
@@ -441,6 +443,40 @@ class Voice:
 
         return segment(self.store, product, min_interest=min_interest, consent=consent,
                        exclude_open_complaints=exclude_open_complaints)
+
+    # --- DataFrames for analysts (voice.frames): the same filters as search ---
+
+    def interactions(self, **filters) -> "pd.DataFrame":
+        """One row per customer interaction: customer, channel, time, language, sentiment, intents (best
+        first) and the top one, themes, theme group, products, NPS/CSAT/CES, touchpoint, experience, text.
+        Filters: channel, sentiment, since, until, customer, theme, product, lang."""
+        from .frames import interactions
+
+        return interactions(self.store, **filters)
+
+    def sentences(self, **filters) -> "pd.DataFrame":
+        """One row per sentence: its text, language, kind (greeting, signature… or none), sentiment, theme."""
+        from .frames import sentences
+
+        return sentences(self.store, **filters)
+
+    def customers_frame(self) -> "pd.DataFrame":
+        """One row per customer with their scores, interactions, open loops and interests."""
+        from .frames import customers
+
+        return customers(self.store)
+
+    def mentions(self, **filters) -> "pd.DataFrame":
+        """One row per product mention with the polarity of what was said about it."""
+        from .frames import mentions
+
+        return mentions(self.store, **filters)
+
+    def themes_frame(self) -> "pd.DataFrame":
+        """One row per theme: group, generic, size, sentiment, mean NPS and NPS impact (drivers)."""
+        from .frames import themes
+
+        return themes(self.store)
 
     def search(self, query: str, *, limit: int = 20, mode: str = "hybrid", **filters) -> list:
         """Hybrid search (full text and meaning, es and en alike) with filters: channel, sentiment,

@@ -54,6 +54,15 @@ def test_cx_analysis_runs_and_finds_the_delivery_problem(demo_db):
     assert "C043" in text  # the high-value clinic heads the call-first list
 
 
+def test_the_notebooks_use_the_api_not_sql():
+    import json
+
+    for name in ("cx_analysis.ipynb", "segment_pull.ipynb"):
+        code = "".join("".join(c["source"]) for c in json.loads((NOTEBOOKS / name).read_text())["cells"]
+                       if c["cell_type"] == "code")
+        assert "read_sql" not in code and "store.db" not in code and "select " not in code.lower(), name
+
+
 def test_segment_pull_finds_the_airpure_buyers_with_consent(demo_db, tmp_path):
     nb = execute("segment_pull.ipynb", demo_db)
     text = text_of(nb)
