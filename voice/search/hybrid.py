@@ -59,6 +59,14 @@ def _query_encoder(encoder: Encoder) -> MemoryCache:
     return cache
 
 
+def _default_encoder() -> str:
+    """USE in torch when torch is loaded already (the web app, a notebook that analysed), else the same
+    model in numpy: a command-line search then does not pay torch's import (2 s) for one query."""
+    import sys
+
+    return "usem3" if "torch" in sys.modules else "usem3-numpy"
+
+
 def search(store: Store, query: str, *, encoder: str | Encoder | None = None, channel: Many = None,
            sentiment: Many = None, since=None, until=None, customer: Many = None, theme: Many = None,
            product: Many = None, lang: Many = None, limit: int = 20, mode: str = "hybrid",
@@ -86,7 +94,7 @@ def search(store: Store, query: str, *, encoder: str | Encoder | None = None, ch
     query_vector = None
     enc = None
     if mode != "text":
-        enc = load_encoder(encoder or "usem3")
+        enc = load_encoder(encoder or _default_encoder())
         query_vector = _query_encoder(enc).encode([query])[0]
         meaning_ranked = _meaning_side(store, enc, query_vector, filters, where, params, depth, min_similarity)
     fused = _fuse([r for r in text_ranked], [r for r, _ in meaning_ranked])[:limit]
