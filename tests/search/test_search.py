@@ -155,3 +155,14 @@ def test_broad_filter_path_gives_the_narrow_paths_answer(corpus, monkeypatch, kw
     monkeypatch.setattr(hybrid, "PROBE", 1)  # every filter now counts as broad: checked on candidates
     broad = search(corpus, "late delivery coffee", mode="meaning", min_similarity=-1, **kw)
     assert ids(broad) == ids(narrow) and len(broad) >= 2
+
+
+def test_a_query_in_one_language_does_not_match_another_by_its_function_words(corpus):
+    from tests.helpers import add_analysed
+
+    add_analysed(corpus, "X2", "2026-10-20T10:00:00", "No complaints, all good with my order.", customer="C001",
+                 sentiment="positive", score=0.8)
+    # all of the words match nothing; the fallback to any word used to find X2 by its "no"
+    assert "X2" not in ids(search(corpus, "la entrega no llegó nunca", mode="text"))
+    assert set(ids(search(corpus, "la entrega no llegó nunca", mode="text"))) <= {"S1", "S3", "S4"}
+    assert "X2" in ids(search(corpus, "no complaints", mode="text"))  # in its own language it still matches

@@ -110,7 +110,7 @@ def _text_side(store, query: str, match: str, filters: Filters, where: str, para
            f"where interactions_fts match ? and {where} order by bm25(interactions_fts) limit ?")
     ranked = _fts(store, sql, [match, *params, depth])
     any_match = fts_match(query, any_term=True)
-    if len(ranked) < depth and any_match != match:
+    if len(ranked) < depth and any_match is not None and any_match != match:
         seen = set(ranked)
         ranked += [r for r in _fts(store, sql, [any_match, *params, depth]) if r not in seen][:depth - len(ranked)]
     return ranked
@@ -207,8 +207,11 @@ def _text_snippets(store, query: str, rowids: list[int], rows: dict) -> dict[int
         return {}
     sql = (f"select rowid, snippet(interactions_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) from interactions_fts "
            f"where interactions_fts match ? and rowid in ({','.join('?' * len(rowids))})")
-    out = {}
-    for rowid, snip in store.db.execute(sql, [MARK_OPEN, MARK_CLOSE, fts_match(query, any_term=True), *rowids]):
+    out: dict[int, str] = {}
+    match = fts_match(query, any_term=True) or fts_match(query)  # only function words: mark them all the same
+    if match is None:
+        return out
+    for rowid, snip in store.db.execute(sql, [MARK_OPEN, MARK_CLOSE, match, *rowids]):
         row = rows.get(rowid)
         raw = f"{row[6] or ''}{row[7] or ''}" if row else ""
         # text that already holds a marker character could unbalance <mark>: show it unmarked
