@@ -57,7 +57,7 @@ def test_consent_is_respected_and_unknown_means_no(scored):
 def test_open_complaints_can_be_left_out(scored):
     seg = segment(scored, "airpure-500", consent="marketing", exclude_open_complaints=True)
     assert [r["customer_id"] for r in seg.rows] == ["C1"]
-    assert seg.excluded == {"no marketing consent": 2, "open complaint": 1}
+    assert seg.excluded == {"no marketing consent": 2, "open problem": 1}
 
 
 def test_threshold_and_unknown_product(scored):
@@ -103,3 +103,13 @@ def test_every_csv_cell_that_a_spreadsheet_would_run_is_text():
     out = io.StringIO()
     write_dicts(out, ["id", "name"], [{"id": "-2+3", "name": "=HYPERLINK(\"x\")", "extra": "dropped"}])
     assert out.getvalue().splitlines() == ["id,name", "'-2+3,\"'=HYPERLINK(\"\"x\"\")\""]
+
+
+def test_a_problem_read_as_another_intent_still_leaves_the_customer_out(scored):
+    # an open account change written in anger (a CFPB complaint read as account_change) is a problem
+    add(scored, "c9", "2026-10-11T11:00:00+00:00", "Cerrad mi cuenta YA, es una vergüenza", customer="C1",
+        thread="Z", sentiment="negative", score=-0.9, intents={"account_change": 0.8})
+    scored.db.execute("insert into open_loops (customer_id, opened_by, intent, status) values ('C1', 'c9', "
+                      "'account_change', 'open')")
+    seg = segment(scored, "airpure-500", consent="marketing", exclude_open_complaints=True)
+    assert seg.rows == [] and seg.excluded["open problem"] == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import sqlite3
@@ -390,3 +391,12 @@ def test_the_dashboard_follows_a_write_from_another_process(demo_copy):
         conn.commit()
         conn.close()
         assert negative(c.get("/").text) == before + 1
+
+
+def test_an_interaction_names_its_themes(client, demo_db):
+    conn = sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True)
+    iid, tid, name = conn.execute("""select ta.interaction_id, t.id, coalesce(nullif(t.name, ''), t.label)
+        from theme_assignments ta join themes t on t.id = ta.theme_id limit 1""").fetchone()
+    conn.close()
+    page = client.get(f"/interactions/{iid}").text
+    assert f'title="{tid}">' in page and html.escape(name, quote=True) in page  # the label, not the bare id

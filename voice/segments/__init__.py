@@ -50,8 +50,9 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
     strongest first. ``consent`` (default "marketing"; or "email", or any key of the CRM's consent
     column): keep only customers whose CRM record says yes to it (unknown is no); "any" keeps everyone
     whatever their consent — say so on purpose, it is never the default. ``exclude_open_complaints``:
-    leave out customers with a complaint, refund, billing or technical problem
-    still open (``voice customer ID`` shows it)."""
+    leave out customers with a problem still open, whatever intent it was read as: an open complaint,
+    refund, billing or technical problem, any open request that was written in anger, or a last message
+    that was negative and never answered (``voice customer ID`` shows it)."""
     if not 0.0 <= min_interest <= 1.0:
         raise ValueError("min_interest is a share between 0 and 1")
     if not consent or not str(consent).strip():
@@ -68,9 +69,21 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
         left join relationships r on r.customer_id = i.customer_id
         where i.product_id = ? and i.score >= ? order by i.score desc, i.customer_id""",
                             [product, min_interest]).fetchall()
-    open_problem = {r[0] for r in store.db.execute(
-        f"select distinct customer_id from open_loops where status = 'open' and intent in "
-        f"({','.join('?' * len(PROBLEM_INTENTS))})", sorted(PROBLEM_INTENTS))}
+    # anyone with a problem still open, whatever the intent it was read as: an open loop of a problem intent,
+    # any open loop opened by a negative message (a CFPB complaint read as account_change was exported), or a
+    # last message that was negative and got no reply (a complaint read as "other" opens no loop). An open
+    # purchase question asked calmly is not a problem: that customer is who a campaign is for.
+    open_problem = {r[0] for r in store.db.execute(f"""
+        select distinct o.customer_id from open_loops o left join analyses a on a.interaction_id = o.opened_by
+        where o.status = 'open' and o.customer_id is not null
+          and (o.intent in ({','.join('?' * len(PROBLEM_INTENTS))}) or a.sentiment = 'negative')
+        union
+        select x.customer_id from interactions x join analyses a on a.interaction_id = x.id
+        where x.customer_id is not null and a.sentiment = 'negative' and coalesce(x.direction, 'inbound') != 'outbound'
+          and x.timestamp = (select max(y.timestamp) from interactions y where y.customer_id = x.customer_id
+                             and coalesce(y.direction, 'inbound') != 'outbound')
+          and not exists (select 1 from interactions z where z.customer_id = x.customer_id
+                          and z.direction = 'outbound' and z.timestamp > x.timestamp)""", sorted(PROBLEM_INTENTS))}
     out = Segment(product, min_interest)
     contacts = _contacts(store, [r[0] for r in rows])
     for cid, name, score, evidence, consent_json, seg, value, band in rows:
@@ -79,7 +92,7 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
             out.excluded[f"no {consent} consent"] += 1
             continue
         if exclude_open_complaints and cid in open_problem:
-            out.excluded["open complaint"] += 1
+            out.excluded["open problem"] += 1
             continue
         out.rows.append({"customer_id": cid, "name": name, "email": contacts[cid].get("email", ""),
                          "phone": contacts[cid].get("phone", ""), "product_id": product, "interest": round(score, 3),

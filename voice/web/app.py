@@ -295,7 +295,8 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         who = v.customer(item["customer_id"]) if item.get("customer_id") else None
         return page(request, "interaction.html", title=item.get("subject") or f"Interaction {interaction_id}",
                     item=item, who=who, analysis=reads.interaction_analysis(v.store, interaction_id),
-                    theme_ids=theme_ids, can_correct=token is not None, sentiments=SENTIMENTS,
+                    theme_ids=theme_ids, theme_names=reads.theme_names(v.store, theme_ids),
+                    can_correct=token is not None, sentiments=SENTIMENTS,
                     corrected=_text(request.query_params.get("corrected")),
                     corrections=reads.interaction_corrections(v.store, interaction_id),
                     theme_choices=reads.theme_choices(v.store) if token is not None else [])

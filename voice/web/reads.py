@@ -104,3 +104,12 @@ def theme_choices(store: Store) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in store.db.execute(
         "select id, coalesce(nullif(name, ''), label, id) from themes where status in ('active', 'proposed') "
         "order by size desc, id")]
+
+
+def theme_names(store: Store, ids: list[str]) -> dict[str, str]:
+    """{theme id: its name or label} for these themes."""
+    if not ids:
+        return {}
+    return {r[0]: r[1] for r in store.db.execute(
+        f"select id, coalesce(nullif(name, ''), nullif(label, ''), id) from themes where id in "
+        f"({','.join('?' * len(ids))})", ids)}
