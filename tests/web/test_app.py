@@ -400,3 +400,15 @@ def test_an_interaction_names_its_themes(client, demo_db):
     conn.close()
     page = client.get(f"/interactions/{iid}").text
     assert f'title="{tid}">' in page and html.escape(name, quote=True) in page  # the label, not the bare id
+
+
+def test_a_customer_directory_with_lookup(client):
+    page = client.get("/customers").text
+    assert 'id="customers"' in page and page.count('href="/customers/C') >= 40 and "page 1 of" in page
+    for q in ("Javier", "c017", "javier.morales@gmail.example", "612 345 678"):
+        found = client.get("/customers", params={"q": q}).text
+        assert 'href="/customers/C017"' in found, q
+    none = client.get("/customers", params={"q": "nobody-like-this"}).text
+    assert "No customer matches" in none
+    assert client.get("/customers", params={"page": "x"}).status_code == 400
+    assert client.get("/customers", params={"page": "2"}).status_code == 200

@@ -279,6 +279,17 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
                     choices={"channel": reads.channels(v.store), "sentiment": SENTIMENTS,
                              "product": reads.mentioned_products(v.store), "lang": reads.languages(v.store)})
 
+    @app.get("/customers", response_class=HTMLResponse)
+    def customers(request: Request, *, q: str | None = None, v: VoiceDep):
+        raw = request.query_params.get("page") or "1"
+        try:
+            number = max(1, int(raw))
+        except ValueError:
+            raise BadQuery(f"page={raw!r} is not a page number.", fix="use page=1, 2, …") from None
+        rows, total = reads.customer_directory(v.store, _text(q), number)
+        return page(request, "customers.html", title="Customers", rows=rows, total=total, q=_text(q) or "",
+                    page_number=number, pages=max(1, -(-total // reads.PAGE_SIZE)))
+
     @app.get("/customers/{customer_id:path}", response_class=HTMLResponse)  # a CRM id may hold "/"
     def customer(request: Request, *, customer_id: str, v: VoiceDep):
         tl = v.timeline(customer_id)

@@ -113,3 +113,32 @@ def theme_names(store: Store, ids: list[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in store.db.execute(
         f"select id, coalesce(nullif(name, ''), nullif(label, ''), id) from themes where id in "
         f"({','.join('?' * len(ids))})", ids)}
+
+
+PAGE_SIZE = 50
+
+
+def customer_directory(store: Store, query: str | None = None, page: int = 1) -> tuple[list[dict[str, Any]], int]:
+    """(customers of this page, how many match): by id, name (any part), e-mail or phone (normalised as
+    linking does, so "612 345 678" finds +34612345678), most valuable first."""
+    from ..link.normalize import normalize
+
+    where, params = "1", []
+    q = (query or "").strip()
+    if q:
+        region = store.settings()["region"]
+        handles = [v for v in (normalize("email", q, region) if "@" in q else None,
+                               normalize("phone", q, region) if any(c.isdigit() for c in q) else None) if v]
+        where = ("(c.id = ? collate nocase or c.name like ? or c.id in (select customer_id from identities "
+                 f"where value in ({','.join('?' * len(handles)) or 'null'})))")
+        params = [q, f"%{q}%", *handles]
+    total = store.db.execute(f"select count(*) from customers c where {where}", params).fetchone()[0]
+    rows = [dict(r) for r in store.db.query(f"""
+        select c.id, c.name, c.segment, c.lifetime_value, r.value_band, r.class, r.cem,
+               (select count(*) from interactions i where i.customer_id = c.id) as interactions,
+               (select count(*) from open_loops o where o.customer_id = c.id and o.status = 'open') as open_loops
+        from customers c left join relationships r on r.customer_id = c.id
+        where {where}
+        order by coalesce(c.lifetime_value, -1) desc, c.id
+        limit ? offset ?""", [*params, PAGE_SIZE, (max(page, 1) - 1) * PAGE_SIZE])]
+    return rows, total
