@@ -893,6 +893,8 @@ def report_cmd(output: Annotated[Path, typer.Option("-o", "--output", help="The 
                channel: Annotated[Optional[str], typer.Option(help="email, call or survey.")] = None,
                segment: Annotated[Optional[str], typer.Option(help="A CRM segment, e.g. Premium.")] = None,
                lang: Annotated[Optional[str], typer.Option(help="es or en.")] = None,
+               period: Annotated[Optional[str], typer.Option(
+                   help="The trends' unit: week, month or quarter (default: the one that fits the data's span).")] = None,
                export_dir: Annotated[Optional[Path], typer.Option(
                    help="Also write each table behind the charts as CSV and Parquet here.")] = None) -> None:
     """One self-contained HTML report (works offline): sentiment and experience trends, touchpoints,
@@ -902,7 +904,7 @@ def report_cmd(output: Annotated[Path, typer.Option("-o", "--output", help="The 
     v = _open(db)
     try:
         path = write_report(v.store, output, since=since, until=until, channel=channel, segment=segment,
-                            lang=lang, export_dir=export_dir)
+                            lang=lang, period=period, export_dir=export_dir)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     except VoiceError as exc:

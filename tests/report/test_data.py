@@ -189,3 +189,22 @@ def test_an_empty_section_says_the_real_reason(base):
     d = report_data(base)
     assert d.empty["nps"].startswith("No NPS answer in this data: import survey replies")
     assert report_data(base, channel="nothing-like-this").empty["touchpoints"] == "No interaction matches these filters"
+
+
+def test_the_trend_fits_the_span_and_leaves_tiny_periods_out(filled):
+    from voice.report.data import trend_unit
+
+    assert trend_unit("2026-10-05", "2026-10-20") == "week"
+    assert trend_unit("2025-01-01", "2026-10-20") == "month"  # 22 months of weeks is too many points
+    assert trend_unit("2015-04-06", "2020-03-12") == "quarter"  # five years: 20 quarters, not 260 weeks
+    assert trend_unit("2015-04-06", "2020-03-12", "month") == "month"
+    d = report_data(filled)
+    assert d.trend_unit == "week"
+    total = {r["period"]: r for r in d.trend if r["channel"] == "all"}
+    assert total["2026-W41"]["interactions"] == 3 and total["2026-W41"]["mean_sentiment"] is None  # 3 < 5
+    monthly = report_data(filled, period="month")
+    october = next(r for r in monthly.trend if r["channel"] == "all")
+    assert (october["period"], october["interactions"]) == ("2026-10", 7)
+    assert october["mean_sentiment"] == round((-0.6 - 0.2 + 0.4 - 0.8 + 0.6 + 0.0 + 0.5) / 7, 3)
+    with pytest.raises(ValueError, match="week, month, quarter"):
+        report_data(filled, period="fortnight")

@@ -34,6 +34,7 @@ _AGG = ["interactions", "mean_sentiment", "negative_share", "experience_n", "mea
 COLUMNS = {  # each table's columns, in order (an empty table still exports its header)
     "weekly": ["week", "channel", *_AGG],
     "weekly_total": ["week", *_AGG],
+    "trend": ["period", "channel", *_AGG],
     "channels": ["channel", *_AGG],
     "touchpoints": ["touchpoint", "count", "mean_experience", "min_experience", "max_experience",
                     "mean_sentiment"],
@@ -75,6 +76,8 @@ class ReportData:
     summary: dict
     weekly: list[dict] = field(default_factory=list)            # week x channel
     weekly_total: list[dict] = field(default_factory=list)      # week, all channels
+    trend: list[dict] = field(default_factory=list)             # period (fitting the span) x channel, and "all"
+    trend_unit: str = "week"                                    # week | month | quarter
     channels: list[dict] = field(default_factory=list)
     touchpoints: list[dict] = field(default_factory=list)
     touchpoint_weeks: list[dict] = field(default_factory=list)  # touchpoint x week (heat-map)
@@ -91,7 +94,7 @@ class ReportData:
     themes_note: str | None = None                              # set when there are no themes yet
     empty: dict = field(default_factory=dict)                   # section -> why it is empty, and what to do
 
-    TABLES = ("weekly", "weekly_total", "channels", "touchpoints", "touchpoint_weeks", "theme_groups", "themes",
+    TABLES = ("weekly", "weekly_total", "trend", "channels", "touchpoints", "touchpoint_weeks", "theme_groups", "themes",
               "rising_themes", "keyphrases", "product_interest", "products", "valuable_at_risk", "quotes")
 
     def tables(self) -> dict[str, list[dict]]:
@@ -162,11 +165,12 @@ def _scope(store: Store, f: Filters, *, since: dt.date | None, until: dt.date | 
 
 
 def report_data(store: Store, *, since=None, until=None, channel: str | None = None, segment: str | None = None,
-                lang: str | None = None) -> ReportData:
+                lang: str | None = None, period: str | None = None) -> ReportData:
     """The report's tables for the interactions that match the filters.
 
     ``since``/``until`` are dates (inclusive; ``date``, ``datetime`` or ``"YYYY-MM-DD"``), ``channel`` an
-    interaction channel, ``segment`` a CRM segment (``customers.segment``), ``lang`` the analysed language.
+    interaction channel, ``segment`` a CRM segment (``customers.segment``), ``lang`` the analysed language,
+    ``period`` the trend's unit (week, month, quarter; default: the one that fits the span).
     """
     f = Filters(_date(since, "since"), _date(until, "until"), channel or None, segment or None, lang or None)
     rows = _scope(store, f, since=f.since, until=f.until)
@@ -192,6 +196,8 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
         },
     )
     data.weekly, data.weekly_total = _weekly(rows)
+    data.trend_unit = trend_unit(data.summary["first_day"], data.summary["last_day"], period)
+    data.trend = _trend(rows, data.trend_unit)
     data.channels = _by_key(rows, lambda r: r.channel, "channel")
     data.touchpoints = _touchpoints(rows)
     data.touchpoint_weeks = _touchpoint_weeks(rows)
@@ -262,6 +268,50 @@ def _agg(rs: list[_Row]) -> dict:
     return {"interactions": len(rs), "mean_sentiment": _mean(r.sentiment_score for r in rs),
             "negative_share": round(sum(r.sentiment == "negative" for r in rs) / len(rs), 3),
             "experience_n": len(exp), "mean_experience": _mean(exp, 1)}
+
+
+#: a period with fewer interactions than this has its means left out of the trend (its count stays): one
+#: angry message in a quiet week is not a trend
+MIN_PERIOD_N = 5
+UNITS = ("week", "month", "quarter")
+
+
+def trend_unit(first: str | None, last: str | None, wanted: str | None = None) -> str:
+    """The period that fits the data's span: weeks up to half a year, months up to three years, quarters
+    beyond (five years of weeks were 260 spiky points with unreadable labels); ``wanted`` overrides."""
+    if wanted:
+        if wanted not in UNITS:
+            raise ValueError(f"period={wanted!r}: use one of {', '.join(UNITS)}.")
+        return wanted
+    if not first or not last:
+        return "week"
+    days = (dt.date.fromisoformat(str(last)[:10]) - dt.date.fromisoformat(str(first)[:10])).days
+    return "week" if days <= 183 else "month" if days <= 3 * 366 else "quarter"
+
+
+def _period(day: str, unit: str) -> str:
+    if unit == "week":
+        return _week(day)
+    d = dt.date.fromisoformat(day[:10])
+    return f"{d.year}-{d.month:02d}" if unit == "month" else f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def _trend(rows: list[_Row], unit: str) -> list[dict]:
+    """Per period, each channel and all channels together ("all"); a period with fewer than
+    :data:`MIN_PERIOD_N` interactions keeps its count but not its means."""
+    groups: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    for r in rows:
+        if r.day:
+            period = _period(r.day, unit)
+            groups[(period, r.channel)].append(r)
+            groups[(period, "all")].append(r)
+    out = []
+    for (period, channel), rs in sorted(groups.items()):
+        row = {"period": period, "channel": channel, **_agg(rs)}
+        if len(rs) < MIN_PERIOD_N:
+            row.update(mean_sentiment=None, negative_share=None, mean_experience=None)
+        out.append(row)
+    return out
 
 
 def _weekly(rows: list[_Row]) -> tuple[list[dict], list[dict]]:

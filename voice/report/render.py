@@ -60,25 +60,26 @@ def interaction_href(interaction_id: str, link_base: str | None) -> str:
     return f"{link_base}{quote(str(interaction_id), safe='')}"
 
 
-def _series(rows: list[dict], value: str) -> dict[str, list[tuple[str, float | None]]]:
-    out: dict[str, list] = {}
+def _trend_series(rows: list[dict], value: str) -> dict[str, list[tuple[str, float | None]]]:
+    """Lines of the trend table: "all channels" first, then each channel (a period with too few
+    interactions has no value: a gap, not a spike)."""
+    out: dict[str, list] = {"all channels": []}
     for r in rows:
-        out.setdefault(r["channel"], []).append((r["week"], r[value]))
+        out.setdefault("all channels" if r["channel"] == "all" else r["channel"], []).append((r["period"], r[value]))
     return out
 
 
 def charts_for(data: ReportData) -> dict[str, Markup]:
     """The report's charts as inline SVG / HTML (Markup: already escaped)."""
-    sentiment = {"all channels": [(r["week"], r["mean_sentiment"]) for r in data.weekly_total],
-                 **_series(data.weekly, "mean_sentiment")}
-    experience = {"all channels": [(r["week"], r["mean_experience"]) for r in data.weekly_total],
-                  **_series(data.weekly, "mean_experience")}
+    unit = {"week": "ISO week", "month": "month", "quarter": "quarter"}[data.trend_unit]
+    sentiment = _trend_series(data.trend, "mean_sentiment")
+    experience = _trend_series(data.trend, "mean_experience")
     out = {
         "sentiment_weekly": charts.line_chart(
-            sentiment, title="Mean sentiment by ISO week and channel", x_label="ISO week",
+            sentiment, title=f"Mean sentiment by {unit} and channel", x_label=unit,
             y_label="mean sentiment (−1 to 1)", y_min=-1, y_max=1),
         "experience_weekly": charts.line_chart(
-            experience, title="Mean experience (CEM) by ISO week and channel", x_label="ISO week",
+            experience, title=f"Mean experience (CEM) by {unit} and channel", x_label=unit,
             y_label="mean experience (0–100)", y_min=0, y_max=100, value_format="{:.0f}"),
         "touchpoints": charts.hbar_chart(
             [(t["touchpoint"], t["mean_experience"]) for t in data.touchpoints],
