@@ -412,3 +412,24 @@ def test_a_customer_directory_with_lookup(client):
     assert "No customer matches" in none
     assert client.get("/customers", params={"page": "x"}).status_code == 400
     assert client.get("/customers", params={"page": "2"}).status_code == 200
+
+
+def test_the_dashboard_and_the_report_show_the_same_figures(client, demo_db):
+    import re
+
+    from voice.report import report_data
+    from voice.report.render import render_html
+    from voice.store.readonly import open_readonly
+
+    store = open_readonly(demo_db)
+    data = report_data(store, channel="email")
+    report = render_html(data)
+    store.close()
+    page = client.get("/", params={"channel": "email"}).text
+    cards = dict((k, v) for v, k in re.findall(r'<span class="v">([^<]+)</span><span class="k">([^<]+)</span>', page))
+    s = data.summary
+    assert cards["interactions"] == f"{s['interactions']:,}" and cards["customers"] == f"{s['customers']:,}"
+    assert cards["negative / positive"] == f"{s['negative']:,} / {s['positive']:,}"
+    # the charts are one computation: the same trend and theme figures in both
+    for figure in re.findall(r'<title id="[^"]+">([^<]+)</title>', report):
+        assert figure in page, figure
