@@ -9,6 +9,7 @@ import hashlib
 import html
 import io
 import json
+import re
 import sqlite3
 
 import pytest
@@ -433,3 +434,17 @@ def test_the_dashboard_and_the_report_show_the_same_figures(client, demo_db):
     # the charts are one computation: the same trend and theme figures in both
     for figure in re.findall(r'<title id="[^"]+">([^<]+)</title>', report):
         assert figure in page, figure
+
+
+def test_a_themes_sentences_are_paged(client, demo_db):
+    conn = sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True)
+    tid, n = conn.execute("select theme_id, count(*) from theme_assignments where theme_id is not null "
+                          "group by theme_id order by 2 desc limit 1").fetchone()
+    conn.close()
+    assert n > 20  # the demo's largest theme has more sentences than a page
+    first = client.get(f"/themes/{tid}").text
+    second = client.get(f"/themes/{tid}", params={"page": 2}).text
+    assert "Page 1 of" in first and f'href="/themes/{tid}?page=2"' in first and "Page 2 of" in second
+    rows = lambda page: set(re.findall(r'href="/interactions/([^"]+)">([^<]+)</a>', page))  # noqa: E731
+    assert rows(first) and not rows(first) & rows(second)  # the next sentences, not the same again
+    assert client.get(f"/themes/{tid}", params={"page": "x"}).status_code == 400

@@ -65,8 +65,8 @@ def list_themes(store: Store, *, include: Sequence[str] = ("active", "proposed")
     return out
 
 
-def theme_examples(store: Store, theme_id: str, limit: int = 5) -> list[dict]:
-    """The theme's sentences, most similar to it first (pinned ones score 1)."""
+def theme_examples(store: Store, theme_id: str, limit: int = 5, offset: int = 0) -> list[dict]:
+    """The theme's sentences, most similar to it first (pinned ones score 1); ``offset`` pages on."""
     return [dict(r) for r in store.db.query("""
         select ta.interaction_id, s.text, x.customer_id, x.channel, x.timestamp, s.sentiment,
                s.sentiment_score, ta.similarity
@@ -74,7 +74,8 @@ def theme_examples(store: Store, theme_id: str, limit: int = 5) -> list[dict]:
         join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
         join interactions x on x.id = ta.interaction_id
         where ta.theme_id = ?
-        order by ta.similarity desc, x.timestamp, ta.interaction_id, ta.sentence_idx limit ?""", [theme_id, limit])]
+        order by ta.similarity desc, x.timestamp, ta.interaction_id, ta.sentence_idx limit ? offset ?""",
+        [theme_id, limit, max(0, offset)])]
 
 
 def interaction_themes(store: Store, interaction_id: str) -> list[str]:

@@ -60,6 +60,7 @@ COOKIE = "voice_token"
 MIN_TOKEN = 16
 LOOPBACK_NAMES = ("localhost",)
 SENTIMENTS = ("negative", "neutral", "positive")
+EXAMPLES_PER_PAGE = 20
 HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                                 "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
@@ -261,8 +262,15 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
                                                  ids=[theme_id])), None)
         if found is None:
             raise NotFound(f"there is no theme {theme_id!r}.", fix="pick one from the themes page.")
-        return page(request, "theme.html", title=f"Theme {found['name']}", theme=found,
-                    examples=themes_mod.theme_examples(v.store, theme_id, limit=20))
+        raw = request.query_params.get("page") or "1"
+        try:
+            number = max(1, int(raw))
+        except ValueError:
+            raise BadQuery(f"page={raw!r} is not a page number.", fix="use page=1, 2, …") from None
+        pages = max(1, -(-(found["sentences"] or 0) // EXAMPLES_PER_PAGE))
+        return page(request, "theme.html", title=f"Theme {found['name']}", theme=found, page_number=number,
+                    pages=pages, examples=themes_mod.theme_examples(v.store, theme_id, limit=EXAMPLES_PER_PAGE,
+                                                                    offset=(number - 1) * EXAMPLES_PER_PAGE))
 
     @app.get("/search", response_class=HTMLResponse)
     def search(request: Request, *, q: str = "", channel: str | None = None, sentiment: str | None = None,
