@@ -208,3 +208,14 @@ def test_the_trend_fits_the_span_and_leaves_tiny_periods_out(filled):
     assert october["mean_sentiment"] == round((-0.6 - 0.2 + 0.4 - 0.8 + 0.6 + 0.0 + 0.5) / 7, 3)
     with pytest.raises(ValueError, match="week, month, quarter"):
         report_data(filled, period="fortnight")
+
+
+def test_an_nps_impact_comes_with_an_interval_when_enough_answered():
+    from voice.report.data import impact_interval
+
+    everyone = [10, 9, 9, 8, 7, 10, 2, 3, 9, 8, 1, 0, 10, 9, 8] * 4
+    low, high = impact_interval([0, 1, 2, 0, 3, 1, 2, 0], everyone)
+    assert low < high < 0  # a theme of detractors: clearly below everyone
+    low, high = impact_interval([9, 8, 7, 10, 2, 9, 8], everyone)
+    assert low < 0 < high  # near the mean: the interval says it could be either way
+    assert impact_interval([0, 1, 2], everyone) is None  # too few answers for an interval

@@ -42,7 +42,7 @@ COLUMNS = {  # each table's columns, in order (an empty table still exports its 
     "theme_groups": ["group_id", "group", "interactions", "share", "customers", "mean_sentiment",
                      "negative_share", "nps_n", "nps_mean", "nps_impact", "themes"],
     "themes": ["theme_id", "theme", "interactions", "customers", "mean_sentiment", "nps_n", "nps_mean",
-               "nps_impact"],
+               "nps_impact", "nps_impact_low", "nps_impact_high"],
     "rising_themes": ["theme_id", "theme", "interactions_now", "interactions_before", "change", "growth"],
     "keyphrases": ["phrase", "surface", "interactions", "mean_sentiment"],
     "product_interest": ["product_id", "customers", "mean_interest", "max_interest", "top_customers"],
@@ -208,7 +208,8 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
         data.generic_themes = sorted(names[t] for t in generic if t in names)
         topical = {iid: {t: v for t, v in per.items() if t not in generic} for iid, per in assignments.items()}
         data.theme_groups = _groups(store, rows, nps, data.summary["nps_mean"], names, generic)
-        data.themes = _themes(rows, by_id, topical, names, nps, data.summary["nps_mean"])
+        data.themes = _themes(rows, by_id, topical, names, nps, data.summary["nps_mean"],
+                              [nps[c] for c in scope_customers if c in nps])
         data.rising_themes, data.rising_period = _rising(store, f, rows, topical, names)
     data.keyphrases = _keyphrases(store, by_id)
     data.product_interest = _interest(store, f.segment)
@@ -432,7 +433,27 @@ def _groups(store: Store, rows, nps, nps_mean, names, generic) -> list[dict]:
     return sorted(out, key=lambda d: (-d["interactions"], d["group_id"]))
 
 
-def _themes(rows, by_id, assignments, names, nps, nps_mean) -> list[dict]:
+#: fewer NPS answers than this among a theme's customers: no interval (and the impact is only indicative)
+MIN_NPS_FOR_INTERVAL = 5
+
+
+def impact_interval(theme_scores: list[float], all_scores: list[float], *, resamples: int = 1000,
+                    seed: int = 0) -> tuple[float, float] | None:
+    """A 95% bootstrap interval for (mean NPS of the theme's customers) - (mean NPS of everyone in scope):
+    both groups resampled with replacement, percentiles 2.5 and 97.5 of the difference. None when the
+    theme has fewer than :data:`MIN_NPS_FOR_INTERVAL` answers."""
+    import numpy as np
+
+    if len(theme_scores) < MIN_NPS_FOR_INTERVAL or len(all_scores) < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    t, a = np.asarray(theme_scores, float), np.asarray(all_scores, float)
+    diff = (rng.choice(t, (resamples, len(t))).mean(1) - rng.choice(a, (resamples, len(a))).mean(1))
+    low, high = np.percentile(diff, [2.5, 97.5])
+    return round(float(low), 2), round(float(high), 2)
+
+
+def _themes(rows, by_id, assignments, names, nps, nps_mean, scope_scores=()) -> list[dict]:
     inter: dict[str, list[str]] = defaultdict(list)
     for iid, per in assignments.items():
         if iid in by_id:
@@ -448,6 +469,8 @@ def _themes(rows, by_id, assignments, names, nps, nps_mean) -> list[dict]:
             "mean_sentiment": _mean(_theme_sentiment(by_id[i], assignments[i][tid]) for i in iids),
             "nps_n": len(scores), "nps_mean": theme_nps,
             "nps_impact": round(theme_nps - nps_mean, 2) if theme_nps is not None and nps_mean is not None else None,
+            **dict(zip(("nps_impact_low", "nps_impact_high"), impact_interval(scores, list(scope_scores))
+                       or (None, None))),
         })
     return sorted(out, key=lambda d: (-d["interactions"], d["theme_id"]))
 

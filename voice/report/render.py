@@ -113,7 +113,10 @@ def charts_for(data: ReportData) -> dict[str, Markup]:
             x_label="mean NPS of customers raising the theme minus the overall mean NPS",
             x_min=min([-1.0] + [t["nps_impact"] for t in with_nps]),
             x_max=max([1.0] + [t["nps_impact"] for t in with_nps]),
-            value_format="{:+.2f}", notes=[f"n={t['nps_n']}" for t in with_nps])
+            value_format="{:+.2f}",
+            notes=[f"n={t['nps_n']}" + (f", 95% {t['nps_impact_low']:+.1f} to {t['nps_impact_high']:+.1f}"
+                                       if t.get("nps_impact_low") is not None else ", too few for an interval")
+                   for t in with_nps])
     if data.rising_themes:
         out["rising"] = charts.hbar_chart(
             [(t["theme"], t["change"]) for t in data.rising_themes[:10]], title="Rising themes",
