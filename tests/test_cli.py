@@ -380,3 +380,18 @@ def test_config_in_one_place(tmp_path):
     assert run("config", "set", "colour", "blue", "--db", db).exit_code == 1
     (tmp_path / "broken.toml").write_text("[[steps]]\nname = 1\n")
     assert run("config", "set", "pipeline", tmp_path / "broken.toml", "--db", db).exit_code == 1
+
+
+def test_changes_says_what_moved_and_its_exit_code_says_whether(tmp_path):
+    from tests.report.test_changes import _fill
+    from voice.store import Store
+
+    for planted, code in ((True, 5), (False, 0)):
+        db = tmp_path / f"v{planted}.db"
+        store = Store.open(db, create=True)
+        _fill(store, planted=planted)
+        store.db.conn.commit()
+        store.close()
+        r = run("changes", "--db", db, "--period", "week")
+        assert r.exit_code == code, r.output
+        assert ("↑ theme Cargos dobles" in r.output) == planted and "tested" in r.output

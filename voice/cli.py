@@ -976,6 +976,45 @@ def serve_cmd(db: DbOption = Path("voice.db"),
         raise _fail(exc) from exc
 
 
+EXIT_CHANGED = 5
+
+
+@app.command("changes")
+def changes_cmd(db: DbOption = Path("voice.db"),
+                period: Annotated[Optional[str], typer.Option(
+                    help="week, month or quarter (default: the one that fits the data's span).")] = None,
+                as_json: JsonOption = False) -> None:
+    """What moved between the last two periods beyond chance: themes and products whose share of the
+    interactions rose or fell (two-proportion test, corrected for many comparisons). Exit code 5 when
+    something moved, 0 when nothing did — for a scheduled job."""
+    from .report.changes import what_changed
+
+    v = _open(db)
+    try:
+        result = what_changed(v.store, unit=period)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--period") from exc
+    if as_json:
+        import dataclasses
+
+        _dump(dataclasses.asdict(result))
+    elif result.now is None:
+        echo("nothing to compare: the data holds one period (or none) of analysed interactions.")
+    else:
+        echo(f"{result.now} ({result.total_now} interactions) against {result.before} ({result.total_before}), "
+             f"by {result.unit}; {result.tested} themes and products tested")
+        if not result.changes:
+            echo("  nothing moved beyond chance.")
+        for ch in result.changes:
+            arrow = "↑" if ch.direction == "up" else "↓"
+            echo(f"  {arrow} {ch.kind} {one_line(ch.name)}: {ch.share_before:.1%} → {ch.share_now:.1%} of interactions "
+                 f"({ch.before} → {ch.now}; q={ch.q:.3g})")
+            for quote in ch.quotes:
+                echo(f"      “{one_line(quote)}”")
+    if result.changes:
+        raise typer.Exit(EXIT_CHANGED)
+
+
 @app.command("experience")
 def experience_cmd(db: DbOption = Path("voice.db"),
                    by: Annotated[str, typer.Option(help="channel or touchpoint.")] = "channel",

@@ -93,6 +93,7 @@ class ReportData:
     rising_period: dict = field(default_factory=dict)           # {now: [from, to], before: [from, to]}
     themes_note: str | None = None                              # set when there are no themes yet
     empty: dict = field(default_factory=dict)                   # section -> why it is empty, and what to do
+    changes: object = None                                      # voice.report.changes.Changes (no filters set)
 
     TABLES = ("weekly", "weekly_total", "trend", "channels", "touchpoints", "touchpoint_weeks", "theme_groups", "themes",
               "rising_themes", "keyphrases", "product_interest", "products", "valuable_at_risk", "quotes")
@@ -217,6 +218,10 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     data.valuable_at_risk = _at_risk(store, f.segment)
     data.quotes = _quotes(store, rows, by_id, data.themes[:TOP_THEMES], assignments)
     data.empty = _empty_reasons(store, data)
+    if not any(v not in (None, "") for v in asdict(f).values()):  # "what changed" is about all of the data
+        from .changes import what_changed
+
+        data.changes = what_changed(store, unit=data.trend_unit)
     return data
 
 

@@ -1,0 +1,146 @@
+"""What changed: the themes and products whose share of the interactions moved between the last two periods,
+beyond chance.
+
+The periods are the report's trend unit (week, month or quarter, from the data's span) or the one asked
+for: the newest period with data against the ``baseline`` periods before it (up to four, pooled: one
+earlier period alone is too small and too noisy a reference — against it a theme steady at 20% "rose" to
+33% in a short week). For each topical theme and each product, the share of the period's interactions
+that raise it is compared with a two-proportion z-test; the p-values of
+all of them are corrected for many comparisons (Benjamini–Hochberg, false discovery rate 5%). A change is
+reported when its corrected p-value is under ``alpha`` and it involves at least ``min_count`` interactions
+in the newer period — a rise from 1 to 3 is not news. Each comes with up to two of the newer period's
+sentences that carry it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..store import Store
+
+
+@dataclass
+class Change:
+    kind: str  # theme | product
+    key: str
+    name: str
+    now: int  # interactions raising it in the newer period
+    before: int  # in the baseline periods together
+    share_now: float
+    share_before: float
+    p: float
+    q: float  # corrected for many comparisons
+    quotes: list[str] = field(default_factory=list)
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.share_now > self.share_before else "down"
+
+
+@dataclass
+class Changes:
+    unit: str
+    now: str | None = None  # the newer period's label
+    before: str | None = None  # the baseline: "2026-W44 to 2026-W47"
+    total_now: int = 0
+    total_before: int = 0
+    tested: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+
+def _p_two_proportions(a: int, n: int, b: int, m: int) -> float:
+    """Two-sided p-value of a two-proportion z-test (pooled); 1 when it cannot be computed."""
+    if n == 0 or m == 0:
+        return 1.0
+    pooled = (a + b) / (n + m)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / m))
+    if se == 0:
+        return 1.0
+    z = abs(a / n - b / m) / se
+    return math.erfc(z / math.sqrt(2))
+
+
+def _benjamini_hochberg(ps: list[float]) -> list[float]:
+    order = sorted(range(len(ps)), key=lambda i: ps[i])
+    q = [1.0] * len(ps)
+    running = 1.0
+    for rank, i in reversed(list(enumerate(order, start=1))):
+        running = min(running, ps[i] * len(ps) / rank)
+        q[i] = min(1.0, running)
+    return q
+
+
+def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, min_count: int = 5,
+                 baseline: int = 4) -> Changes:
+    """See the module docstring."""
+    from ..themes.groups import generic_theme_ids
+    from .data import _period, trend_unit
+
+    rows = store.db.execute("""
+        select i.id, substr(i.timestamp, 1, 10) from interactions i join analyses a on a.interaction_id = i.id
+        where i.timestamp is not null and coalesce(i.direction, 'inbound') != 'outbound'""").fetchall()
+    days = [d for _, d in rows if d]
+    out = Changes(unit=trend_unit(min(days, default=None), max(days, default=None), unit))
+    if not days:
+        return out
+    period_of = {iid: _period(day, out.unit) for iid, day in rows if day}
+    periods = sorted(set(period_of.values()))
+    if len(periods) < 2:
+        return out
+    base = periods[-1 - baseline:-1]
+    out.now = periods[-1]
+    out.before = base[0] if len(base) == 1 else f"{base[0]} to {base[-1]}"
+    period_of = {iid: (out.now if p == out.now else "before" if p in base else None) for iid, p in period_of.items()}
+    totals = Counter(period_of.values())
+    out.total_now, out.total_before = totals[out.now], totals["before"]
+    generic = generic_theme_ids(store)
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    names: dict[tuple[str, str], str] = {}
+    for iid, tid, name in store.db.execute("""
+            select distinct ta.interaction_id, t.id, coalesce(nullif(t.name, ''), t.label, t.id)
+            from theme_assignments ta join themes t on t.id = ta.theme_id
+            where t.status in ('active', 'proposed')"""):
+        if tid not in generic and iid in period_of:
+            counts[("theme", tid)][period_of[iid]] += 1
+            names[("theme", tid)] = name
+    for iid, pid in store.db.execute("select distinct interaction_id, product_id from mentions"):
+        if iid in period_of:
+            counts[("product", pid)][period_of[iid]] += 1
+            names[("product", pid)] = pid
+    keys = [k for k, c in counts.items() if c[out.now] + c["before"] > 0]
+    ps = [_p_two_proportions(counts[k][out.now], out.total_now, counts[k]["before"], out.total_before)
+          for k in keys]
+    qs = _benjamini_hochberg(ps) if ps else []
+    out.tested = len(keys)
+    for k, p, q in zip(keys, ps, qs):
+        c = counts[k]
+        if q < alpha and max(c[out.now], c["before"] * out.total_now / max(out.total_before, 1)) >= min_count:
+            out.changes.append(Change(k[0], k[1], names[k], c[out.now], c["before"],
+                                      round(c[out.now] / out.total_now, 4), round(c["before"] / out.total_before, 4),
+                                      round(p, 6), round(q, 6)))
+    out.changes.sort(key=lambda ch: (ch.q, -abs(ch.share_now - ch.share_before)))
+    for ch in out.changes:
+        ch.quotes = _quotes(store, ch, period_of, out.now)
+    return out
+
+
+def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, limit: int = 2) -> list[str]:
+    if ch.kind == "theme":
+        rows = store.db.execute("""
+            select ta.interaction_id, s.text from theme_assignments ta
+            join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
+            where ta.theme_id = ? order by ta.similarity desc""", [ch.key])
+    else:
+        rows = store.db.execute("""
+            select m.interaction_id, coalesce(s.text, m.surface) from mentions m
+            left join sentences s on s.interaction_id = m.interaction_id and s.idx = m.sentence_idx
+            where m.product_id = ?""", [ch.key])
+    out: list[str] = []
+    for iid, text in rows:
+        if period_of.get(iid) == period and text and text not in out:
+            out.append(" ".join(text.split())[:200])
+            if len(out) == limit:
+                break
+    return out
