@@ -437,12 +437,12 @@ class Voice:
         return forget(self.store, customer_id)
 
     def segment(self, product: str, *, min_interest: float = 0.6, consent: str = "marketing",
-                exclude_open_complaints: bool = False) -> "Segment":
+                exclude_open_complaints: bool = False, stages: "list[str] | None" = None) -> "Segment":
         """Customers interested in a product, with contact, score and evidence; consent and open complaints respected."""
         from .segments import segment
 
         return segment(self.store, product, min_interest=min_interest, consent=consent,
-                       exclude_open_complaints=exclude_open_complaints)
+                       exclude_open_complaints=exclude_open_complaints, stages=stages)
 
     # --- DataFrames for analysts (voice.frames): the same filters as search ---
 

@@ -593,6 +593,9 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
                             "consent column), or 'any' to keep everyone on purpose. Required.")],
                    db: DbOption = Path("voice.db"),
                    min_interest: Annotated[float, typer.Option(help="Lowest interest, 0-1.")] = 0.6,
+                   stage: Annotated[Optional[list[str]], typer.Option(
+                       help="Only customers in this lifecycle stage (new, active, loyal, at_risk, lapsed). "
+                            "Repeatable.")] = None,
                    exclude_open_complaints: Annotated[bool, typer.Option(
                        help="Leave out customers with a complaint still open.")] = False) -> None:
     """Customers interested in a product, for a campaign: id, contact, interest and the evidence."""
@@ -601,7 +604,7 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
     v = _open(db)
     try:
         seg = v.segment(product, min_interest=min_interest, consent=consent,
-                        exclude_open_complaints=exclude_open_complaints)
+                        exclude_open_complaints=exclude_open_complaints, stages=stage)
     except VoiceError as exc:
         raise _fail(exc) from exc
     except ValueError as exc:

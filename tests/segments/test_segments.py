@@ -113,3 +113,13 @@ def test_a_problem_read_as_another_intent_still_leaves_the_customer_out(scored):
                       "'account_change', 'open')")
     seg = segment(scored, "airpure-500", consent="marketing", exclude_open_complaints=True)
     assert seg.rows == [] and seg.excluded["open problem"] == 2
+
+
+def test_a_segment_by_lifecycle_stage(scored):
+    stages = dict(scored.db.execute("select customer_id, stage from relationships"))
+    assert set(stages.values()) <= {"new", "active", "loyal", "at_risk", "lapsed", None}
+    wanted = next(st for st in stages.values() if st)
+    seg = segment(scored, "airpure-500", consent="any", stages=[wanted])
+    assert seg.rows and all(stages[r["customer_id"]] == wanted for r in seg.rows)
+    with pytest.raises(InputError, match="lifecycle stage"):
+        segment(scored, "airpure-500", consent="any", stages=["sleepy"])

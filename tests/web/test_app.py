@@ -448,3 +448,9 @@ def test_a_themes_sentences_are_paged(client, demo_db):
     rows = lambda page: set(re.findall(r'href="/interactions/([^"]+)">([^<]+)</a>', page))  # noqa: E731
     assert rows(first) and not rows(first) & rows(second)  # the next sentences, not the same again
     assert client.get(f"/themes/{tid}", params={"page": "x"}).status_code == 400
+
+
+def test_a_customer_page_shows_the_lifecycle_stage(client):
+    page = client.get("/customers/C017").text
+    stage = re.search(r'<span id="stage">([^<]+)</span>', page)
+    assert stage and stage.group(1) in ("new", "active", "loyal", "at risk", "lapsed")

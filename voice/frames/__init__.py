@@ -102,7 +102,7 @@ def sentences(store: "Store", **filters) -> "pd.DataFrame":
 def customers(store: "Store") -> "pd.DataFrame":
     """One row per customer with their scores (``voice score``), interactions and open loops."""
     df = _frame(store, """
-        select c.id, c.name, c.segment, c.lifetime_value, r.value_band, r.class, r.reason, r.cem as experience,
+        select c.id, c.name, c.segment, c.lifetime_value, r.value_band, r.class, r.stage, r.reason, r.cem as experience,
                r.cem_trend as experience_trend, r.nps, r.interests,
                (select count(*) from interactions i where i.customer_id = c.id) as interactions,
                (select count(*) from open_loops o where o.customer_id = c.id and o.status = 'open') as open_loops

@@ -21,6 +21,7 @@ from ..store import Store
 from .experience import ExperienceSettings, score_interactions, trend, weighted_experience
 from .history import Item, histories, load_items
 from .interest import InterestSettings, score_interest
+from .lifecycle import stage as lifecycle_stage
 from .loops import PROBLEM_INTENTS, find_loops
 from .relationship import Relationship, RelationshipSettings, classify, latest_nps, needs, value_bands
 
@@ -144,11 +145,11 @@ def _score_customer(store: Store, cid: str, items: list[Item], fingerprint: str,
         [(cid, lp.opened_by, lp.intent, _iso(lp.opened_at), _iso(lp.last_contact_at), lp.contacts, lp.status,
           lp.closed_by, lp.summary, run_id) for lp in loops])
     db.execute("""insert or replace into relationships (customer_id, class, reason, cem, cem_trend, nps, lifetime_value,
-                  value_band, needs, interests, interactions, fingerprint, as_of, run_id)
-                  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                  value_band, needs, interests, interactions, fingerprint, as_of, run_id, stage)
+                  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                [cid, rel.cls, rel.reason, rel.cem, rel.cem_trend, rel.nps, rel.lifetime_value, rel.value_band,
                 _json(rel.needs), _json(rel.interests), rel.interactions, fingerprint,
-                as_of.isoformat(timespec="seconds"), run_id])
+                as_of.isoformat(timespec="seconds"), run_id, lifecycle_stage(items, cls, cem, as_of)])
     return len(exp)
 
 

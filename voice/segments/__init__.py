@@ -45,14 +45,16 @@ def _contacts(store: Store, ids: list[str]) -> dict[str, dict[str, str]]:
 
 
 def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: str = "marketing",
-            exclude_open_complaints: bool = False) -> Segment:
+            exclude_open_complaints: bool = False, stages: "list[str] | None" = None) -> Segment:
     """Customers whose interest in ``product`` is at least ``min_interest``,
     strongest first. ``consent`` (default "marketing"; or "email", or any key of the CRM's consent
     column): keep only customers whose CRM record says yes to it (unknown is no); "any" keeps everyone
     whatever their consent — say so on purpose, it is never the default. ``exclude_open_complaints``:
     leave out customers with a problem still open, whatever intent it was read as: an open complaint,
     refund, billing or technical problem, any open request that was written in anger, or a last message
-    that was negative and never answered (``voice customer ID`` shows it)."""
+    that was negative and never answered (``voice customer ID`` shows it). ``stages``: keep only customers in
+    these lifecycle stages (new, active, loyal, at_risk, lapsed: :mod:`voice.scoring.lifecycle`), e.g. a
+    win-back campaign for "lapsed"."""
     if not 0.0 <= min_interest <= 1.0:
         raise ValueError("min_interest is a share between 0 and 1")
     if not consent or not str(consent).strip():
@@ -63,8 +65,14 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
     if product not in known:
         raise NotFound(f"no customer has shown interest in a product {product!r}.",
                        fix="use one of: " + (", ".join(known) or "(none yet: run voice analyze and voice score)"))
+    from ..scoring.lifecycle import STAGES
+
+    bad = [st for st in stages or [] if st not in STAGES]
+    if bad:
+        raise InputError(f"unknown lifecycle stage {bad[0]!r}.", fix=f"use one of: {', '.join(STAGES)}.")
     rows = store.db.execute("""
-        select i.customer_id, c.name, i.score, i.evidence, c.consent, c.segment, c.lifetime_value, r.value_band
+        select i.customer_id, c.name, i.score, i.evidence, c.consent, c.segment, c.lifetime_value, r.value_band,
+               r.stage
         from interest i join customers c on c.id = i.customer_id
         left join relationships r on r.customer_id = i.customer_id
         where i.product_id = ? and i.score >= ? order by i.score desc, i.customer_id""",
@@ -86,7 +94,10 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
                           and z.direction = 'outbound' and z.timestamp > x.timestamp)""", sorted(PROBLEM_INTENTS))}
     out = Segment(product, min_interest)
     contacts = _contacts(store, [r[0] for r in rows])
-    for cid, name, score, evidence, consent_json, seg, value, band in rows:
+    for cid, name, score, evidence, consent_json, seg, value, band, life in rows:
+        if stages and life not in stages:
+            out.excluded[f"not {' or '.join(stages)}"] += 1
+            continue
         flags = json.loads(consent_json or "{}")
         if consent and flags.get(consent) is not True:
             out.excluded[f"no {consent} consent"] += 1

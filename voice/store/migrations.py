@@ -495,3 +495,11 @@ def m013_products(db: sqlite_utils.Database) -> None:
             source text,               -- the file it came from
             updated_at text not null
         )""")
+
+
+@migrations
+def m014_lifecycle_stage(db: sqlite_utils.Database) -> None:
+    """Each customer's lifecycle stage (new, active, loyal, at_risk, lapsed): voice.scoring.lifecycle. The
+    fingerprints are cleared so that the next ``voice score`` computes every customer's stage once."""
+    db.execute("alter table relationships add column stage text")
+    db.execute("update relationships set fingerprint = null")
