@@ -1010,8 +1010,7 @@ def changes_cmd(db: DbOption = Path("voice.db"),
             echo("  nothing moved beyond chance.")
         for ch in result.changes:
             arrow = "↑" if ch.direction == "up" else "↓"
-            echo(f"  {arrow} {ch.kind} {one_line(ch.name)}: {ch.share_before:.1%} → {ch.share_now:.1%} of interactions "
-                 f"({ch.before} → {ch.now}; q={ch.q:.3g})")
+            echo(f"  {arrow} {ch.kind} {one_line(ch.name)}: {ch.describe()}; q={ch.q:.3g}")
             for quote in ch.quotes:
                 echo(f"      “{one_line(quote)}”")
     if result.changes:

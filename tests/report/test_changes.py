@@ -64,3 +64,26 @@ def test_the_report_leads_with_what_changed(store):
 
     html = render_html(report_data(_fill(store, planted=True), period="week"))
     assert 'id="changes"' in html and "↑ theme Cargos dobles" in html and "Me cobraron dos veces." in html
+
+
+def test_the_same_volume_but_angrier_is_a_change_too(store):
+    import datetime as dt
+
+    db = store.db
+    db.execute("insert into themes (id, name, label, status) values ('T3', 'Atención', 'atención', 'active')")
+    monday = dt.date(2026, 9, 28)
+    n = 0
+    for week in range(6):
+        for k in range(30):  # T3 in every interaction; the last week far angrier, the same volume
+            iid = f"a{n}"
+            n += 1
+            score = (-0.8 if week == 5 else 0.1) + (k % 5 - 2) * 0.05
+            day = (monday + dt.timedelta(days=week * 7 + k % 7)).isoformat()
+            add_analysed(store, iid, f"{day}T10:00:00", "Texto.", customer=None, score=score)
+            db.execute("insert into sentences (interaction_id, idx, text) values (?, 0, 'La atención fue pésima.')",
+                       [iid])
+            db.execute("insert into theme_assignments (interaction_id, sentence_idx, theme_id, similarity) "
+                       "values (?, 0, 'T3', 0.9)", [iid])
+    result = what_changed(store, unit="week")
+    assert [(c.kind, c.key, c.direction) for c in result.changes] == [("theme sentiment", "T3", "down")]
+    assert "mean sentiment +0.10 → -0.80" in result.changes[0].describe()

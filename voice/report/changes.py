@@ -8,8 +8,10 @@ earlier period alone is too small and too noisy a reference — against it a the
 that raise it is compared with a two-proportion z-test; the p-values of
 all of them are corrected for many comparisons (Benjamini–Hochberg, false discovery rate 5%). A change is
 reported when its corrected p-value is under ``alpha`` and it involves at least ``min_count`` interactions
-in the newer period — a rise from 1 to 3 is not news. Each comes with up to two of the newer period's
-sentences that carry it.
+in the newer period — a rise from 1 to 3 is not news. The mean sentiment of each theme's interactions is
+compared the same way (Welch's t-test, normal approximation; 10 interactions on each side at least), in the
+same correction: "the same volume, but angrier" is a change too (kind ``theme sentiment``). Each comes with
+up to two of the newer period's sentences that carry it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..store import Store
 
 @dataclass
 class Change:
-    kind: str  # theme | product
+    kind: str  # theme | product | theme sentiment (then the shares are mean sentiment scores)
     key: str
     name: str
     now: int  # interactions raising it in the newer period
@@ -37,6 +39,12 @@ class Change:
     @property
     def direction(self) -> str:
         return "up" if self.share_now > self.share_before else "down"
+
+    def describe(self) -> str:
+        """"12.0% → 30.0% of interactions (5 → 18)", or for a sentiment shift "mean sentiment -0.10 → -0.80"."""
+        if self.kind == "theme sentiment":
+            return f"mean sentiment {self.share_before:+.2f} → {self.share_now:+.2f} ({self.now} interactions now)"
+        return f"{self.share_before:.1%} → {self.share_now:.1%} of interactions ({self.before} → {self.now})"
 
 
 @dataclass
@@ -60,6 +68,35 @@ def _p_two_proportions(a: int, n: int, b: int, m: int) -> float:
         return 1.0
     z = abs(a / n - b / m) / se
     return math.erfc(z / math.sqrt(2))
+
+
+MIN_SENTIMENT_N = 10
+
+
+def _p_welch(a: list[float], b: list[float]) -> float:
+    """Two-sided p-value of Welch's t-test by the normal approximation (both samples of 10 or more)."""
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    va = sum((x - ma) ** 2 for x in a) / (len(a) - 1)
+    vb = sum((x - mb) ** 2 for x in b) / (len(b) - 1)
+    se = math.sqrt(va / len(a) + vb / len(b))
+    if se == 0:
+        return 1.0 if ma == mb else 0.0
+    return math.erfc(abs(ma - mb) / se / math.sqrt(2))
+
+
+def _theme_sentiments(store: Store, period_of: dict, now: str, generic: set) -> dict[str, tuple[list, list]]:
+    """Per topical theme: the sentiment scores of its interactions in the newer period and in the baseline."""
+    out: dict[str, tuple[list, list]] = {}
+    for iid, tid, score in store.db.execute("""
+            select distinct ta.interaction_id, ta.theme_id, a.sentiment_score from theme_assignments ta
+            join analyses a on a.interaction_id = ta.interaction_id
+            join themes t on t.id = ta.theme_id
+            where a.sentiment_score is not null and t.status in ('active', 'proposed')"""):
+        side = period_of.get(iid)
+        if tid in generic or side is None:
+            continue
+        out.setdefault(tid, ([], []))[0 if side == now else 1].append(float(score))
+    return out
 
 
 def _benjamini_hochberg(ps: list[float]) -> list[float]:
@@ -112,13 +149,22 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     keys = [k for k, c in counts.items() if c[out.now] + c["before"] > 0]
     ps = [_p_two_proportions(counts[k][out.now], out.total_now, counts[k]["before"], out.total_before)
           for k in keys]
+    moods = _theme_sentiments(store, period_of, out.now, generic)
+    mood_keys = [t for t, (a, b) in moods.items() if len(a) >= MIN_SENTIMENT_N and len(b) >= MIN_SENTIMENT_N]
+    ps += [_p_welch(moods[t][0], moods[t][1]) for t in mood_keys]
     qs = _benjamini_hochberg(ps) if ps else []
-    out.tested = len(keys)
+    out.tested = len(ps)
     for k, p, q in zip(keys, ps, qs):
         c = counts[k]
         if q < alpha and max(c[out.now], c["before"] * out.total_now / max(out.total_before, 1)) >= min_count:
             out.changes.append(Change(k[0], k[1], names[k], c[out.now], c["before"],
                                       round(c[out.now] / out.total_now, 4), round(c["before"] / out.total_before, 4),
+                                      round(p, 6), round(q, 6)))
+    for t, p, q in zip(mood_keys, ps[len(keys):], qs[len(keys):]):
+        now, before = moods[t]
+        if q < alpha:
+            out.changes.append(Change("theme sentiment", t, names.get(("theme", t), t), len(now), len(before),
+                                      round(sum(now) / len(now), 3), round(sum(before) / len(before), 3),
                                       round(p, 6), round(q, 6)))
     out.changes.sort(key=lambda ch: (ch.q, -abs(ch.share_now - ch.share_before)))
     for ch in out.changes:
@@ -127,7 +173,7 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
 
 
 def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, limit: int = 2) -> list[str]:
-    if ch.kind == "theme":
+    if ch.kind.startswith("theme"):
         rows = store.db.execute("""
             select ta.interaction_id, s.text from theme_assignments ta
             join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
