@@ -19,9 +19,17 @@ def test_the_numpy_encoder_gives_the_torch_encoders_vectors():
 
 
 def test_a_search_from_the_command_line_does_not_import_torch(tmp_path):
+    from tests.helpers import add_analysed
+    from voice.store import Store
+
+    store = Store.open(tmp_path / "v.db", create=True)
+    add_analysed(store, "e1", "2026-10-01T10:00:00", "The courier never came and my parcel is lost.")
+    store.db.conn.commit()
+    store.close()
+    # a Spanish query shares no word with the message: only the meaning side (the encoder) can find it
     code = ("import sys, voice\n"
-            f"v = voice.init({str(tmp_path / 'v.db')!r})\n"
-            "v.search('entrega tarde')\n"
-            "print('torch' in sys.modules, 'pandas' in sys.modules)")
+            f"v = voice.open({str(tmp_path / 'v.db')!r})\n"
+            "hits = v.search('el repartidor no vino', mode='meaning')\n"
+            "print([h.interaction_id for h in hits], 'torch' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["['e1']", "False", "False"], out.stdout + out.stderr

@@ -130,7 +130,8 @@ def themes(store: "Store") -> "pd.DataFrame":
     driver figures: the mean NPS of the customers who raise it and that minus everyone's (``nps_impact``)."""
     import pandas as pd
 
-    from ..themes import list_themes
+    from ..themes import generic_theme_ids, list_themes
+    from ..themes.read import CUSTOMER_NPS
 
     rows = list_themes(store)
     df = pd.DataFrame(rows, columns=["id", "name", "label", "status", "sentences", "interactions", "mean_sentiment",
@@ -138,11 +139,8 @@ def themes(store: "Store") -> "pd.DataFrame":
     if df.empty:
         return df
     extra = dict(store.db.execute("select id, group_id from themes"))
-    generic = {r[0] for r in store.db.execute("select id from themes where generic = 1")}
-    overall = store.db.execute("""
-        select avg(nps) from (select x.customer_id, ss.nps, row_number() over (partition by x.customer_id
-            order by x.timestamp desc, x.id desc) as rn from survey_scores ss join interactions x
-            on x.id = ss.interaction_id where ss.nps is not null and x.customer_id is not null) where rn = 1""").fetchone()[0]
+    generic = generic_theme_ids(store)
+    overall = store.db.execute(f"with {CUSTOMER_NPS} select avg(nps) from customer_nps").fetchone()[0]
     df["group"] = df["id"].map(extra)
     df["generic"] = df["id"].isin(generic)
     df["nps_impact"] = (df["mean_nps"] - overall).round(2) if overall is not None else None

@@ -93,11 +93,7 @@ def _to_doc(row: dict[str, Any], turns: list[tuple[int, str, str]]) -> Doc:
 def given_names(store: Store) -> frozenset[str]:
     """The first word of every customer's and call speaker's name, lower-case ("ana", "thomas"): a
     capitalised one in a text is a person, whoever's interaction it is (``Doc.extra["people"]``)."""
-    words = set()
-    for (name,) in store.db.execute("select name from customers where name is not null "
-                                    "union select speaker from turns where speaker is not null"):
-        words.update(name_words(name)[:1])
-    return frozenset(words)
+    return frozenset(w for name in store.people_names() for w in name_words(name)[:1])
 
 
 def people_words(store: Store, ids: list[str]) -> dict[str, frozenset[str]]:

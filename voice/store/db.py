@@ -121,6 +121,12 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def people_names(self) -> list[str]:
+        """Every customer's name and every call speaker's label, once each: what keyphrases, theme labels
+        and the analysis must not take for words about the topic."""
+        return [r[0] for r in self.db.execute("select name from customers where name is not null "
+                                              "union select speaker from turns where speaker is not null")]
+
     # --- settings --------------------------------------------------------
 
     def settings(self) -> dict[str, Any]:
@@ -198,6 +204,7 @@ class Store:
         key = privacy.salt(self) if gone else ""
         rows, turns, handles, scores = [], [], [], []
         kept = []
+        m = privacy.mask if redact else (lambda t: t)
         for item in new:
             iid = item.id
             own = self._handles(item, region)  # read before masking: linking needs them, kept apart
@@ -206,7 +213,6 @@ class Store:
                 counts.forgotten += 1
                 continue
             kept.append(item)
-            m = privacy.mask if redact else (lambda t: t)
             rows.append((
                 iid, item.content_hash, item.channel, item.source_path, item.source_pos, item.timestamp,
                 item.direction, m(item.subject), m(item.text), item.thread_id, item.external_id,

@@ -140,12 +140,13 @@ def find_groups(store: Store, *, encoder: str | Encoder | None = None, k: int | 
     for iid, c in zip(ids, labels):
         members_of.setdefault(int(c), set()).add(iid)
     gid, names = carry_ids(store, members_of)
-    words = label_themes(texts, langs, [gid[c] for c in labels], exclude=sorted(people_names(store)))
+    people = people_names(store)
+    words = label_themes(texts, langs, [gid[c] for c in labels], exclude=sorted(people))
     sizes = Counter(gid[c] for c in labels)
     report.groups, report.largest_share = len(sizes), max(sizes.values()) / len(ids)
     stamp = utc_now()
     group_of = {iid: gid[c] for iid, c in zip(ids, labels)}
-    phrases = phrase_labels(store, group_of, exclude=people_names(store))
+    phrases = phrase_labels(store, group_of, exclude=people)
     theme_rows = db.execute("select distinct ta.theme_id, ta.interaction_id from theme_assignments ta "
                             "where ta.theme_id is not null").fetchall()
     votes: dict[str, Counter] = {}

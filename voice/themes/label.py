@@ -24,11 +24,8 @@ def _stop_words() -> list[str]:
 def people_names(store) -> set[str]:
     """Words of customers' names and call speakers' names ("laura", "tom", "morales"): they
     fill call turns ("Gracias, Laura") and would label a theme with a person."""
-    words: set[str] = set()
-    for (name,) in store.db.execute("select name from customers where name is not null "
-                                    "union select speaker from turns where speaker is not null"):
-        words.update(name_words(name))  # as the vectorizer splits words; "Cliente" is a role, not a name
-    return words
+    # as the vectorizer splits words; "Cliente" is a role, not a name
+    return {w for name in store.people_names() for w in name_words(name)}
 
 
 def label_themes(texts: Sequence[str], langs: Sequence[str], groups: Sequence[object], *, top: int = 10,
