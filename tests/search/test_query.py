@@ -23,6 +23,31 @@ def test_the_any_word_fallback_leaves_function_words_out():
 
     # alone, "no", "en", "mi" match nearly every English and Spanish message
     assert fts_match("cargo no autorizado en mi tarjeta", any_term=True) == '"cargo" OR "autorizado" OR "tarjeta"'
-    assert fts_match("cargo no autorizado en mi tarjeta") == '"cargo" "no" "autorizado" "en" "mi" "tarjeta"'
+    assert fts_match("cargo no autorizado en mi tarjeta") == '"cargo" "autorizado" "tarjeta"'
+    assert fts_match("the and of") == '"the" "and" "of"'  # nothing else: the function words are the query
     assert fts_match('"no llegó" la caja', any_term=True) == '"no llegó" OR "caja"'  # a phrase stays whole
     assert fts_match("the and of", any_term=True) is None
+
+
+def test_words_match_by_their_stem_in_the_query_language():
+    # Snowball stems as prefixes: "cancelado" finds cancelaron / cancelación; short stems stay exact words
+    assert fts_match("vuelo cancelado", lang="es") == '"vuelo"* "cancel"*'  # stem "vuel" too short: the word
+    assert fts_match("me perdieron la maleta", lang="es", any_term=True) == '"perdieron"* OR "malet"*'
+    assert fts_match("pedidos", lang="es") == '"pedido"*'  # Snowball's "ped": the plural dropped instead
+    assert fts_match("delayed flights", lang="en") == '"delay"* "flight"*'
+    assert fts_match("habitación ruidosa", lang="es") == '"habit"* "ruidos"*'  # the accent folds as FTS5 folds it
+    assert fts_match("maletas") == '"maletas"'  # language unknown: exact words
+    assert fts_match("vuelo cancelado", lang="en") == '"vuelo"* "cancelado"*'  # no English stem: the word
+    assert fts_match('"vuelo cancelado" hoy', lang="es") == '"vuelo cancelado" "hoy"'  # a phrase stays exact
+
+
+def test_query_language_by_function_words_then_the_detector():
+    from voice.search.query import query_language
+
+    assert query_language("me perdieron la maleta") == "es"
+    assert query_language("cargo no autorizado en mi tarjeta") == "es"
+    assert query_language("the bag never arrived") == "en"
+    assert query_language("gracias") == "es"
+    assert query_language("hotel") is None          # both languages' word: nothing is assumed
+    assert query_language("Iberia") is None
+    assert query_language("123") is None

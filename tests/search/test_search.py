@@ -67,7 +67,7 @@ def test_all_words_rank_above_some_words(corpus):
     ({"lang": "en"}, {"E1", "E2", "E3", "X1"}),
 ])
 def test_filters(corpus, mode, kw, allowed):
-    hits = search(corpus, "late delivery express coffee machine", mode=mode, min_similarity=-1, **kw)
+    hits = search(corpus, "late delivery Express coffee machine", mode=mode, min_similarity=-1, **kw)
     assert ids(hits) and set(ids(hits)) <= allowed
     if mode != "text":
         assert set(ids(hits)) == allowed  # every allowed one has a vector
@@ -166,3 +166,28 @@ def test_a_query_in_one_language_does_not_match_another_by_its_function_words(co
     assert "X2" not in ids(search(corpus, "la entrega no llegó nunca", mode="text"))
     assert set(ids(search(corpus, "la entrega no llegó nunca", mode="text"))) <= {"S1", "S3", "S4"}
     assert "X2" in ids(search(corpus, "no complaints", mode="text"))  # in its own language it still matches
+
+
+# --- words in the query's language only ---------------------------------------
+
+def test_words_never_match_across_languages(corpus):
+    # "express" and "servicio" are in the Spanish messages, but this is an English query: by words it finds
+    # only English messages; the Spanish ones come by meaning
+    assert set(ids(search(corpus, "the express service was late", mode="text"))) <= {"E1", "E2", "E3", "X1"}
+    # a Spanish query's "no", "el", "la" and its words never pull English messages
+    found = ids(search(corpus, "el paquete no llegó", mode="text"))
+    assert found[0] == "S3" and set(found) <= {"S1", "S2", "S3", "S4"}
+    assert "E1" in ids(search(corpus, "el paquete no llegó a tiempo", mode="hybrid"))[:3]  # by meaning
+
+
+def test_words_match_their_inflections(corpus):
+    # Snowball stems as prefixes: "pedidos" finds "pedido", "deliveries" finds "delivery"
+    assert ids(search(corpus, "pedidos", mode="text")) == ["S1"]
+    assert ids(search(corpus, "the deliveries", mode="text")) == ["E1"]
+    assert set(ids(search(corpus, "coffee machines", mode="text"))) == {"E2", "X1"}  # English: machin*
+    assert ids(search(corpus, "deliveries", mode="text")) == []  # one word, language unknown: exact
+
+
+def test_names_match_in_every_language(corpus):
+    # a name or code means the same in both: an English query finds the Spanish "Envío Express" by it
+    assert "S3" in ids(search(corpus, "problems with Express", mode="text"))

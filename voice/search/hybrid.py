@@ -18,7 +18,8 @@ from ..encode.cache import text_hash
 from ..errors import ConfigError
 from .filters import Filters, Many
 from .index import index_for
-from .query import MARK_CLOSE, MARK_OPEN, fts_match, marked_html
+from .query import (MARK_CLOSE, MARK_OPEN, fts_match, marked_html, name_terms, query_language, stop_words,
+                    terms)
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -89,7 +90,11 @@ def search(store: Store, query: str, *, encoder: str | Encoder | None = None, ch
                       theme=theme, product=product, lang=lang)
     where, params = filters.sql()
     depth = max(3 * limit, 50)
-    text_ranked = _text_side(store, query, match, filters, where, params, depth) if mode != "meaning" else []
+    text_ranked: list[int] = []
+    qlang = None
+    if mode != "meaning":
+        qlang = _query_lang(store, query)
+        text_ranked = _text_side(store, query, qlang, filters, where, params, depth)
     meaning_ranked: list[tuple[int, float]] = []
     query_vector = None
     enc = None
@@ -100,20 +105,66 @@ def search(store: Store, query: str, *, encoder: str | Encoder | None = None, ch
     fused = _fuse([r for r in text_ranked], [r for r, _ in meaning_ranked])[:limit]
     if not fused:
         return []
-    return _hits(store, fused, query, enc, query_vector)
+    return _hits(store, fused, query, enc, query_vector, qlang)
 
 
-def _text_side(store, query: str, match: str, filters: Filters, where: str, params: list, depth: int) -> list[int]:
-    """Rowids by BM25, all the query's terms first, then (if few) any of them."""
-    join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
+def _text_side(store, query: str, lang: str | None, filters: Filters, where: str, params: list,
+               depth: int) -> list[int]:
+    """Rowids by BM25, all the query's words first, then (if few) any of them. Words match
+    in the query's language only (by their stems), so a Spanish query finds English
+    messages by meaning, never by a shared word; a query whose language cannot be told
+    matches its exact words anywhere."""
+    match = fts_match(query, lang=lang)
+    if match is None:
+        return []
+    join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses or lang else ""
     sql = (f"select f.rowid from interactions_fts f join interactions i on i.rowid = f.rowid{join} "
-           f"where interactions_fts match ? and {where} order by bm25(interactions_fts) limit ?")
-    ranked = _fts(store, sql, [match, *params, depth])
-    any_match = fts_match(query, any_term=True)
+           f"where interactions_fts match ? and {{where}} order by bm25(interactions_fts) limit ?")
+    own = (f"{where} and (a.lang is null or a.lang = ?)", [*params, lang]) if lang else (where, params)
+    ranked = _fts(store, sql.format(where=own[0]), [match, *own[1], depth])
+    any_match = fts_match(query, any_term=True, lang=lang)
     if len(ranked) < depth and any_match is not None and any_match != match:
         seen = set(ranked)
-        ranked += [r for r in _fts(store, sql, [any_match, *params, depth]) if r not in seen][:depth - len(ranked)]
+        ranked += [r for r in _fts(store, sql.format(where=own[0]), [any_match, *own[1], depth])
+                   if r not in seen][:depth - len(ranked)]
+    names = name_terms(query) if lang else []
+    if names and len(ranked) < depth:  # names and codes ("Equifax", "AirPure 500") match in every language
+        seen = set(ranked)
+        other = f"{where} and a.lang is not null and a.lang != ?"
+        ranked += [r for r in _fts(store, sql.format(where=other), [fts_match(" ".join(
+            f'"{t}"' for t in names)), *params, lang, depth]) if r not in seen][:depth - len(ranked)]
     return ranked
+
+
+VOCABULARY_SAMPLE = 2000   # messages read per word to tell its language
+VOCABULARY_ALONE = 0.02    # a word is a language's when the other language holds at most 2% of its uses
+
+
+def _query_lang(store, query: str) -> str | None:
+    """The query's language: by its function words, else by where its words occur in this store
+    ("reembolso" is Spanish when Spanish messages hold it and English ones never do; "hotel", in both,
+    tells nothing), else by the detector when it is sure (``query_language``)."""
+    from .query import _FUNCTION
+
+    words = [w.lower() for w in terms(query) if " " not in w and w.isalpha()]
+    if any(w in _FUNCTION["es"] or w in _FUNCTION["en"] for w in words):
+        return query_language(query)
+    stop = stop_words()
+    words = [w for w in words if w not in stop]
+    totals = dict(store.db.execute("select lang, count(*) from analyses where lang in ('es', 'en') group by lang"))
+    votes = set()
+    if len(totals) == 2:
+        for word in words:
+            counts = dict(store.db.execute(
+                "select a.lang, count(*) from (select rowid from interactions_fts where interactions_fts match ? "
+                "limit ?) f join interactions i on i.rowid = f.rowid join analyses a on a.interaction_id = i.id "
+                "group by a.lang", [fts_match(word), VOCABULARY_SAMPLE]))
+            (best, n1), (_, n2) = sorted(((lang, counts.get(lang, 0)) for lang in totals), key=lambda kv: -kv[1])
+            if n1 >= 3 and n2 <= VOCABULARY_ALONE * n1:
+                votes.add(best)
+    if len(votes) == 1:
+        return votes.pop()
+    return query_language(query)
 
 
 def _fts(store, sql: str, params: list) -> list[int]:
@@ -182,11 +233,11 @@ where i.rowid in ({marks})"""
 
 
 def _hits(store, fused: list[tuple[int, float, str]], query: str, encoder: Encoder | None,
-          vector: np.ndarray | None) -> list[Hit]:
+          vector: np.ndarray | None, lang: str | None) -> list[Hit]:
     rowids = [r for r, _, _ in fused]
     rows = {r[0]: r for r in store.db.execute(_DETAILS.format(marks=",".join("?" * len(rowids))), rowids)}
     text_rows = [r for r, _, why in fused if why != "meaning"]
-    snippets = _text_snippets(store, query, text_rows, rows)
+    snippets = _text_snippets(store, query, text_rows, rows, lang)
     meaning_only = {rows[r][1]: rows[r] for r, _, why in fused if why == "meaning" and r in rows}
     if meaning_only:
         snippets.update(_sentence_snippets(store, encoder, vector, meaning_only, rows))
@@ -202,13 +253,13 @@ def _hits(store, fused: list[tuple[int, float, str]], query: str, encoder: Encod
     return hits
 
 
-def _text_snippets(store, query: str, rowids: list[int], rows: dict) -> dict[int, str]:
+def _text_snippets(store, query: str, rowids: list[int], rows: dict, lang: str | None) -> dict[int, str]:
     if not rowids:
         return {}
     sql = (f"select rowid, snippet(interactions_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) from interactions_fts "
            f"where interactions_fts match ? and rowid in ({','.join('?' * len(rowids))})")
     out: dict[int, str] = {}
-    match = fts_match(query, any_term=True) or fts_match(query)  # only function words: mark them all the same
+    match = fts_match(query, any_term=True, lang=lang) or fts_match(query)  # only function words: mark them all
     if match is None:
         return out
     for rowid, snip in store.db.execute(sql, [MARK_OPEN, MARK_CLOSE, match, *rowids]):

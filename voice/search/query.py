@@ -35,19 +35,95 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts_match(query: str, *, any_term: bool = False) -> str | None:
+MIN_STEM = 5  # a shorter stem as a prefix matches unrelated words ("vuel*": vuelo, vuelta, vuelve)
+
+
+def fts_match(query: str, *, any_term: bool = False, lang: str | None = None) -> str | None:
     """An FTS5 MATCH expression for ``query``: all terms (or, ``any_term``, any),
-    each quoted; None when nothing searchable is left. With ``any_term`` the
-    function words of Spanish and English ("me", "mi", "la", "no", "the") are left out
-    (phrases are kept): alone they match nearly every message, and in another language —
-    "cargo no autorizado en mi tarjeta" found English complaints by their "no"."""
+    each quoted; None when nothing searchable is left. The function words of
+    Spanish and English ("me", "mi", "la", "no", "the") are left out while other
+    words remain (phrases are kept): alone they match nearly every message, and in
+    another language — "cargo no autorizado en mi tarjeta" found English complaints
+    by their "no". Each word matches by its Snowball stem as a prefix ("cancelado" ->
+    cancel*: cancelaron, cancelación) when the stem keeps at least MIN_STEM letters:
+    the stem of ``lang``, the query's language; when it is not known, words match exactly."""
     found = terms(query)
-    if any_term:
-        stop = stop_words()
-        found = [t for t in found if " " in t or t.lower() not in stop]
+    stop = stop_words()
+    content = [t for t in found if " " in t or t.lower() not in stop]
+    found = content or ([] if any_term else found)
     if not found:
         return None
-    return (" OR " if any_term else " ").join(_quote(t) for t in found)
+    parts = []
+    for t in found:
+        root = None if " " in t or not t.isalpha() or lang not in _SNOWBALL else _prefix(t, lang)
+        parts.append(_quote(root) + "*" if root else _quote(t))
+    return (" OR " if any_term else " ").join(parts)
+
+
+def _prefix(word: str, lang: str) -> str | None:
+    """The Snowball stem of ``word`` in ``lang`` when it is a prefix of it and keeps MIN_STEM letters;
+    else the word without its plural "s" ("pedidos": Spanish Snowball's "ped" would match anything)."""
+    word = word.lower()
+    root = _stemmer(lang).stemWord(word)
+    if lang == "en" and root.endswith("i") and not word.endswith("i"):
+        root = root[:-1]  # Porter writes y as i: "deliveri" would miss "delivery"
+    if len(root) < MIN_STEM or not _fold(word).startswith(_fold(root)):
+        root = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return root if len(root) >= MIN_STEM else None
+
+
+def _fold(word: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+_STEMMERS: dict[str, object] = {}
+_SNOWBALL = {"es": "spanish", "en": "english"}
+
+
+def _stemmer(lang: str | None):
+    if lang not in _SNOWBALL:
+        return None
+    if lang not in _STEMMERS:
+        import snowballstemmer
+
+        _STEMMERS[lang] = snowballstemmer.stemmer(_SNOWBALL[lang])
+    return _STEMMERS[lang]
+
+
+def query_language(query: str, languages: tuple[str, ...] = ("es", "en")) -> str | None:
+    """The language of a search query, or None when its words cannot tell ("hotel", "Iberia", "ok").
+    Function words decide first ("me perdieron la maleta" is Spanish by "me" and "la"); otherwise the
+    language detector must be sure: 0.9 for one word (it reads "reembolso" as English at 0.70), 0.7
+    for more ("hotel breakfast": English at 0.86)."""
+    words = [w.lower() for w in _WORDS.findall(query)]
+    if not words:
+        return None
+    votes = {lang: sum(1 for w in words if w in _FUNCTION[lang]) for lang in languages if lang in _FUNCTION}
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    from ..language import LanguageDetector
+
+    lang, confidence = LanguageDetector(languages).detect([query])[0]
+    return lang if lang in languages and confidence >= (0.9 if len(words) == 1 else 0.7) else None
+
+
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def name_terms(query: str) -> list[str]:
+    """The query's names and codes, which mean the same in every language: quoted phrases, words with a
+    digit ("AirPure 500"), capitals inside ("iPhone", "TSA") or a capital past the first word
+    ("late delivery Express", "problema con Equifax")."""
+    out = []
+    phrases = {m.group(1).strip() for m in _PHRASE.finditer(query)}
+    for n, t in enumerate(terms(query)):
+        if t in phrases or any(c.isdigit() for c in t) or any(c.isupper() for c in t[1:]) \
+                or (n > 0 and t[:1].isupper()):
+            out.append(t)
+    return out
 
 
 def stop_words() -> frozenset[str]:
@@ -56,16 +132,21 @@ def stop_words() -> frozenset[str]:
     return _STOP
 
 
-_STOP = frozenset("""
+_FUNCTION = {
+    "es": frozenset("""
     a al algo algun alguna alguno ante aquel aquella aquello aqui asi aun cada como con contra cual cuando de
     del desde donde durante e el ella ellas ellos en entre era eran es esa ese eso esta estaba estan estas este
     esto estos fue fueron ha han hasta hay la las le les lo los me mi mis muy nos nosotros o os para pero por
     porque que quien se sea ser si sin sobre son su sus tambien te ti tu tus u un una unas uno unos ya yo no
-    about after all also an and any are as at be been being but by can could did do does for from had has
+    """.split()),
+    "en": frozenset("""
+    a about after all also an and any are as at be been being but by can could did do does for from had has
     have he her here him his how i if in into is it its me more my no not of on or our out she so than that
     the their them then there these they this those to too up us was we were what when where which who why
     will with would you your
-""".split())
+    """.split()),
+}
+_STOP = _FUNCTION["es"] | _FUNCTION["en"]
 
 
 def marked_html(text: str) -> str:
