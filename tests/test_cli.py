@@ -1,3 +1,4 @@
+import csv
 import json
 from pathlib import Path
 
@@ -395,3 +396,50 @@ def test_changes_says_what_moved_and_its_exit_code_says_whether(tmp_path):
         r = run("changes", "--db", db, "--period", "week")
         assert r.exit_code == code, r.output
         assert ("↑ theme Cargos dobles" in r.output) == planted and "tested" in r.output
+
+
+def test_a_campaign_round_trip_from_the_command_line(tmp_path):
+    import voice
+    from tests.helpers import add_analysed
+
+    db = tmp_path / "v.db"
+    crm = tmp_path / "crm.csv"
+    crm.write_text("id_cliente;nombre;apellidos;email;acepta_marketing;fecha_consentimiento\n"
+                   + "".join(f"C{i};Ana{i};Ruiz Martín;ana{i}@x.example;sí;14/03/2021\n" for i in range(8)),
+                   encoding="utf-8")
+    assert run("init", "--db", db).exit_code == 0
+    assert run("customers", "import", crm, "--db", db).exit_code == 0
+    v = voice.open(db)
+    for i in range(8):
+        add_analysed(v.store, f"b{i}", "2026-10-10T10:00:00+00:00", "Quiero comprar la AirPure 500", customer=f"C{i}",
+                     intents={"purchase_interest": 0.95}, mentions=[("airpure-500", "AirPure 500")])
+    v.store.db.execute("update analyses set lang = 'es'")
+    v.close()
+    assert run("score", "--db", db, "--as-of", "latest").exit_code == 0
+    out = tmp_path / "mailchimp.csv"
+    r = run("export", "segment", "--db", db, "--product", "airpure-500", "--consent", "marketing", "-o", out,
+            "--campaign", "Primavera 2026", "--holdout", "0.25", "--preset", "mailchimp")
+    assert r.exit_code == 0, r.output
+    assert "wrote 6 customers" in r.output and "campaign 'primavera-2026' recorded; 2 held out" in r.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert list(rows[0])[:5] == ["Email Address", "First Name", "Last Name", "Phone Number", "Language"]
+    first = rows[0]
+    assert first["First Name"].startswith("Ana") and first["Last Name"] == "Ruiz Martín"
+    assert (first["Language"], first["Opt-in Date"], first["Tags"]) == ("es", "2021-03-14", "airpure-500")
+    results = tmp_path / "results.csv"
+    results.write_text("email,converted\n" + "".join(f"{r['Email Address']},yes\n" for r in rows[:3]),
+                       encoding="utf-8")
+    r = run("campaigns", "import", results, "--db", db)
+    assert r.exit_code == 0 and "3 outcomes stored for primavera-2026 (3 converted" in r.output, r.output
+    r = run("campaigns", "show", "primavera-2026", "--db", db)
+    assert r.exit_code == 0 and "targeted: 3 of 6 converted (50.0%" in r.output and "holdout: 0 of 2" in r.output
+    assert "uplift over the holdout" in r.output
+    assert "primavera-2026" in run("campaigns", "list", "--db", db).output
+    assert run("report", "--db", db, "-o", tmp_path / "r.html").exit_code == 0
+    report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Campaigns measured" in report and "targeted: 3 of 6 converted (50.0%" in report
+    assert run("campaigns", "show", "otoño", "--db", db).exit_code == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,converted\nnadie@x.example,yes\n", encoding="utf-8")
+    r = run("campaigns", "import", bad, "--db", db)
+    assert r.exit_code == 3 and "row 2" in r.output and "nadie@x.example" in r.output

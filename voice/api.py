@@ -29,6 +29,7 @@ from .store import Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .campaigns import Campaign, CampaignResults, OutcomeImport
     from .encode import Encoder
     from .intent.fit import TaxonomyFit
     from .pipeline import AnalyzeReport, Pipeline
@@ -443,6 +444,45 @@ class Voice:
 
         return segment(self.store, product, min_interest=min_interest, consent=consent,
                        exclude_open_complaints=exclude_open_complaints, stages=stages)
+
+    def export_segment(self, product: str, path: "str | Path", *, campaign: str | None = None, holdout: float = 0.0,
+                       preset: str = "generic", min_interest: float = 0.6, consent: str = "marketing",
+                       exclude_open_complaints: bool = False, stages: "list[str] | None" = None) -> "Campaign":
+        """A campaign's segment written to ``path`` as CSV (``preset``: generic, mailchimp, hubspot, brevo),
+        and the campaign recorded: who was targeted, who was held out (a random ``holdout`` share of the
+        segment, kept out of the CSV to measure against), when, by which criteria."""
+        from .campaigns import record_campaign
+        from .segments import write_csv
+
+        seg = self.segment(product, min_interest=min_interest, consent=consent,
+                           exclude_open_complaints=exclude_open_complaints, stages=stages)
+        criteria = {"consent": consent, "exclude_open_problems": exclude_open_complaints, "stages": stages or [],
+                    "preset": preset}
+        camp = record_campaign(self.store, seg, campaign, holdout=holdout, criteria=criteria, output=str(path))
+        targeted = type(seg)(seg.product_id, seg.min_interest, camp.targeted, seg.excluded)
+        write_csv(targeted, path, preset)
+        return camp
+
+    def import_campaign_results(self, path: "str | Path", *, campaign: str | None = None,
+                                mapping: dict[str, str] | None = None, encoding: str | None = None,
+                                sheet: str | None = None) -> "OutcomeImport":
+        """Outcomes from the campaign tool or the shop (customer, contacted, responded, converted, value)."""
+        from .campaigns import import_outcomes
+
+        return import_outcomes(self.store, path, campaign=campaign, sheet=sheet,
+                               options=self.read_options(mapping=mapping, encoding=encoding))
+
+    def campaigns(self) -> list[dict]:
+        """Every recorded campaign, newest first."""
+        from .campaigns import campaigns
+
+        return campaigns(self.store)
+
+    def campaign_results(self, campaign: str) -> "CampaignResults":
+        """Conversion of the targeted vs the holdout (or the rest) with intervals, and the interest AUC."""
+        from .campaigns import campaign_results
+
+        return campaign_results(self.store, campaign)
 
     # --- DataFrames for analysts (voice.frames): the same filters as search ---
 

@@ -67,6 +67,8 @@ products_app = typer.Typer(help="Your product catalog: what the analysis finds m
 app.add_typer(products_app, name="products")
 config_app = typer.Typer(help="This database's settings in one place: show them, change one.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+campaigns_app = typer.Typer(help="Campaigns measured: what each segment export led to.", no_args_is_help=True)
+app.add_typer(campaigns_app, name="campaigns")
 
 EXIT_QUARANTINED = 3
 
@@ -597,21 +599,94 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
                        help="Only customers in this lifecycle stage (new, active, loyal, at_risk, lapsed). "
                             "Repeatable.")] = None,
                    exclude_open_complaints: Annotated[bool, typer.Option(
-                       help="Leave out customers with a complaint still open.")] = False) -> None:
-    """Customers interested in a product, for a campaign: id, contact, interest and the evidence."""
-    from .segments import write_csv
-
+                       help="Leave out customers with a problem still open.")] = False,
+                   campaign: Annotated[Optional[str], typer.Option(
+                       help="The campaign's name, to import its results under (default: product and date).")] = None,
+                   holdout: Annotated[float, typer.Option(
+                       help="Keep this share of the segment out of the CSV, at random, to measure the campaign "
+                            "against (0.1 = one in ten).")] = 0.0,
+                   preset: Annotated[str, typer.Option(
+                       help="Column names for a campaign tool's import: generic, mailchimp, hubspot, brevo.")
+                   ] = "generic") -> None:
+    """Customers interested in a product, for a campaign: contact, language, consent, interest and the
+    evidence. The campaign is recorded, so that its results can be imported and measured."""
     v = _open(db)
     try:
-        seg = v.segment(product, min_interest=min_interest, consent=consent,
-                        exclude_open_complaints=exclude_open_complaints, stages=stage)
+        camp = v.export_segment(product, output, campaign=campaign, holdout=holdout, preset=preset,
+                                min_interest=min_interest, consent=consent,
+                                exclude_open_complaints=exclude_open_complaints, stages=stage)
     except VoiceError as exc:
         raise _fail(exc) from exc
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--min-interest") from exc
-    write_csv(seg, output)
-    left = ", ".join(f"{n} {why}" for why, n in sorted(seg.excluded.items()))
-    echo(f"wrote {len(seg.rows)} customers to {output}" + (f" (left out: {left})" if left else ""))
+    left = ", ".join(f"{n} {why}" for why, n in sorted(camp.criteria["excluded"].items()))
+    echo(f"wrote {len(camp.targeted)} customers to {output}" + (f" (left out: {left})" if left else ""))
+    held = f"; {len(camp.holdout)} held out at random to compare with" if camp.holdout else \
+        "; no holdout (--holdout 0.1 keeps one in ten out to measure against)"
+    echo(f"campaign {camp.id!r} recorded{held}.")
+    echo(f"  after the campaign: voice campaigns import RESULTS.csv --campaign {camp.id}")
+
+
+@campaigns_app.command("list")
+def campaigns_list(db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
+    """Every recorded campaign: when, which product, how many targeted and held out, outcomes imported."""
+    v = _open(db)
+    rows = v.campaigns()
+    if as_json:
+        echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        echo("no campaigns yet: voice export segment records one.")
+        return
+    for r in rows:
+        echo(f"{r['id']:<28} {r['created_at'][:10]}  {r['product_id'] or '-':<18} targeted {r['targeted']:>5}  "
+             f"holdout {r['holdout']:>4}  outcomes {r['outcomes']:>5}")
+
+
+@campaigns_app.command("import")
+def campaigns_import(file: Annotated[Path, typer.Argument(help="The results: CSV or XLSX, one row per customer.")],
+                     campaign: Annotated[Optional[str], typer.Option(
+                         help="The campaign (voice campaigns list); not needed when the file has a campaign column "
+                              "or there is only one.")] = None,
+                     db: DbOption = Path("voice.db"), map: MapOption = None, mapping: MappingFileOption = None,
+                     encoding: Annotated[Optional[str], typer.Option(help="Force a text encoding.")] = None,
+                     sheet: SheetOption = None) -> None:
+    """Link a campaign's outcomes: customer (CRM id or e-mail), contacted, responded, converted, value.
+    Anyone of the campaign not in the file counts as not converted."""
+    v = _open(db)
+    try:
+        report = v.import_campaign_results(file, campaign=campaign, mapping=_mapping(map, mapping),
+                                           encoding=encoding, sheet=sheet)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    echo(f"{report.stored} outcomes stored for {report.campaign_id} ({report.converted} converted"
+         + (f"; {report.outside} customers the campaign did not choose, counted with the rest" if report.outside
+            else "") + ")")
+    for problem in report.problems[:20]:
+        echo(f"  left out: {problem}")
+    if len(report.problems) > 20:
+        echo(f"  … and {len(report.problems) - 20} more rows left out")
+    if report.problems:
+        raise typer.Exit(EXIT_QUARANTINED)
+    echo(f"  results: voice campaigns show {report.campaign_id}")
+
+
+@campaigns_app.command("show")
+def campaigns_show(campaign: Annotated[str, typer.Argument(help="The campaign id (voice campaigns list).")],
+                   db: DbOption = Path("voice.db"), as_json: JsonOption = False) -> None:
+    """Whether the campaign worked: conversion of the targeted vs the holdout (or the rest), with 95%
+    intervals, and whether the interest scores ranked the converters high (AUC)."""
+    v = _open(db)
+    try:
+        res = v.campaign_results(campaign)
+    except VoiceError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        echo(json.dumps(res.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    echo(f"{res.name} ({res.id}), {res.created_at[:10]}, product {res.product_id}")
+    for line in res.describe():
+        echo("  " + line)
 
 
 @intents_app.command("suggest")

@@ -61,7 +61,8 @@ def test_spanish_crm_export(tmp_path):
     assert c.segment == "Premium"
     assert c.lifetime_value == 1234.5
     assert c.consent == {"marketing": True, "email": True, "newsletter": False}
-    assert c.attributes == {"Ciudad": "Madrid"}
+    # the first and last name are kept apart too: campaign tools import them as two fields
+    assert c.attributes == {"Ciudad": "Madrid", "first_name": "José", "last_name": "Muñoz García"}
     assert c.source_path == str(path) and c.source_pos == "row 2"
 
 
@@ -213,7 +214,7 @@ def test_xlsx_export_with_typed_cells(tmp_path):
     a, b = items
     assert (a.id, a.name, a.emails, a.phones, a.lifetime_value, a.consent) == (
         "17", "Ana Ruiz", ["ana@x.es"], ["612345678"], 1234.5, {"newsletter": True})
-    assert a.attributes == {"Alta": 2021}
+    assert a.attributes == {"Alta": 2021, "first_name": "Ana", "last_name": "Ruiz"}
     assert (b.id, b.name, b.emails, b.phones, b.lifetime_value, b.consent) == (
         "18", "Luis", [], ["+34 612 345 678"], 1000.0, {"newsletter": False})
 
@@ -222,3 +223,12 @@ def test_customer_readers_are_picked_for_the_customers_channel():
     assert reader_for(Path("crm.csv"), "customers").name == "customers.csv.v1"
     assert reader_for(Path("crm.xlsx"), "customers").name == "customers.xlsx.v1"
     assert reader_for(Path("crm.csv")).name == "survey.csv.v1"
+
+
+def test_a_consent_date_is_a_date_not_a_yes_no_flag(tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text("id;nombre;acepta_marketing;fecha_consentimiento;Consent date\n"
+                    "C1;Ana;sí;14/03/2021;\nC2;Luis;no;;\n", encoding="utf-8")
+    one, two = read_csv(path)
+    assert one.consent == {"marketing": True} and one.attributes["consent_date"] == "2021-03-14"
+    assert two.consent == {"marketing": False} and "consent_date" not in two.attributes

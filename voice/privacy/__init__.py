@@ -242,7 +242,8 @@ def forget(store: "Store", customer_id: str) -> ForgetReport:
             report.removed["open_loops"] += max(cur.rowcount, 0)
             cur = db.execute(f"delete from interactions where id in ({marks})", chunk)  # FTS rows by trigger
             report.removed["interactions"] += max(cur.rowcount, 0)
-        for table in ("open_loops", "experience", "interest", "relationships", "identities"):
+        for table in ("open_loops", "experience", "interest", "relationships", "identities", "campaign_members",
+                      "campaign_outcomes"):
             cur = db.execute(f"delete from {table} where customer_id = ?", [customer_id])
             report.removed[table] += max(cur.rowcount, 0)
         db.execute("delete from customers where id = ?", [customer_id])

@@ -44,6 +44,9 @@ COLUMNS = {  # each table's columns, in order (an empty table still exports its 
     "themes": ["theme_id", "theme", "interactions", "customers", "mean_sentiment", "nps_n", "nps_mean",
                "nps_impact", "nps_impact_low", "nps_impact_high"],
     "rising_themes": ["theme_id", "theme", "interactions_now", "interactions_before", "change", "growth"],
+    "drivers": ["kind", "factor", "interactions", "share", "experience_with", "experience_without", "impact",
+                "impact_low", "impact_high", "value_share", "clv_impact", "clv_impact_low", "clv_impact_high",
+                "rank_score", "clv_rank_score"],
     "keyphrases": ["phrase", "surface", "interactions", "mean_sentiment"],
     "product_interest": ["product_id", "customers", "mean_interest", "max_interest", "top_customers"],
     "products": ["product_id", "interactions", "mean_polarity", "negative_share", "phrases"],
@@ -94,9 +97,11 @@ class ReportData:
     themes_note: str | None = None                              # set when there are no themes yet
     empty: dict = field(default_factory=dict)                   # section -> why it is empty, and what to do
     changes: object = None                                      # voice.report.changes.Changes (no filters set)
+    campaigns: list[dict] = field(default_factory=list)         # voice.campaigns.campaign_tables: measured campaigns
+    drivers: list[dict] = field(default_factory=list)           # voice.report.drivers: themes, products, touchpoints
 
     TABLES = ("weekly", "weekly_total", "trend", "channels", "touchpoints", "touchpoint_weeks", "theme_groups", "themes",
-              "rising_themes", "keyphrases", "product_interest", "products", "valuable_at_risk", "quotes")
+              "rising_themes", "drivers", "keyphrases", "product_interest", "products", "valuable_at_risk", "quotes")
 
     def tables(self) -> dict[str, list[dict]]:
         """The exportable tables by name, in report order."""
@@ -212,11 +217,17 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
         data.themes = _themes(rows, by_id, topical, names, nps, data.summary["nps_mean"],
                               [nps[c] for c in scope_customers if c in nps])
         data.rising_themes, data.rising_period = _rising(store, f, rows, topical, names)
+    from .drivers import key_drivers
+
+    data.drivers = key_drivers(store, rows, topical if names else {}, names)
     data.keyphrases = _keyphrases(store, by_id)
     data.product_interest = _interest(store, f.segment)
     data.products = _products(store, by_id)
     data.valuable_at_risk = _at_risk(store, f.segment)
     data.quotes = _quotes(store, rows, by_id, data.themes[:TOP_THEMES], assignments)
+    from ..campaigns import campaign_tables
+
+    data.campaigns = campaign_tables(store)  # a campaign is about its customers, whatever the filters
     data.empty = _empty_reasons(store, data)
     if not any(v not in (None, "") for v in asdict(f).values()):  # "what changed" is about all of the data
         from .changes import what_changed

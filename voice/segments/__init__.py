@@ -20,8 +20,25 @@ from ..scoring.lists import evidence_summary
 from ..scoring.loops import PROBLEM_INTENTS
 from ..store import Store
 
-COLUMNS = ("customer_id", "name", "email", "phone", "product_id", "interest", "evidence", "value_band",
-           "lifetime_value", "segment", "consent")
+COLUMNS = ("customer_id", "first_name", "last_name", "name", "email", "phone", "language", "product_id",
+           "interest", "evidence", "value_band", "lifetime_value", "segment", "stage", "consent", "consent_date")
+
+#: column names that campaign tools' import screens map by themselves; every other column of COLUMNS
+#: follows under its own name (a custom field there). Mailchimp: "Email Address", "First Name", "Last Name",
+#: "Phone Number", "Tags"; HubSpot: "Email", "First Name", "Last Name", "Phone Number", "Preferred language";
+#: Brevo: EMAIL, FIRSTNAME, LASTNAME, SMS (attributes in capitals).
+PRESETS: dict[str, dict[str, str]] = {
+    "generic": {},
+    "mailchimp": {"email": "Email Address", "first_name": "First Name", "last_name": "Last Name",
+                  "phone": "Phone Number", "language": "Language", "customer_id": "Customer ID",
+                  "product_id": "Tags", "consent_date": "Opt-in Date"},
+    "hubspot": {"email": "Email", "first_name": "First Name", "last_name": "Last Name", "phone": "Phone Number",
+                "language": "Preferred language", "customer_id": "Customer ID", "consent_date": "Consent date"},
+    "brevo": {"email": "EMAIL", "first_name": "FIRSTNAME", "last_name": "LASTNAME", "phone": "SMS",
+              "language": "LANGUAGE", "customer_id": "EXT_ID", "consent_date": "OPT_IN_DATE"},
+}
+# what each preset leads with: the contact, then the rest in COLUMNS' order
+_LEAD = ("email", "first_name", "last_name", "phone", "language")
 
 
 @dataclass
@@ -94,6 +111,7 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
                           and z.direction = 'outbound' and z.timestamp > x.timestamp)""", sorted(PROBLEM_INTENTS))}
     out = Segment(product, min_interest)
     contacts = _contacts(store, [r[0] for r in rows])
+    people = _people(store, [r[0] for r in rows])
     for cid, name, score, evidence, consent_json, seg, value, band, life in rows:
         if stages and life not in stages:
             out.excluded[f"not {' or '.join(stages)}"] += 1
@@ -105,23 +123,66 @@ def segment(store: Store, product: str, *, min_interest: float = 0.6, consent: s
         if exclude_open_complaints and cid in open_problem:
             out.excluded["open problem"] += 1
             continue
-        out.rows.append({"customer_id": cid, "name": name, "email": contacts[cid].get("email", ""),
-                         "phone": contacts[cid].get("phone", ""), "product_id": product, "interest": round(score, 3),
+        first, last, language, consent_date = people[cid]
+        out.rows.append({"customer_id": cid, "first_name": first, "last_name": last, "name": name,
+                         "email": contacts[cid].get("email", ""), "phone": contacts[cid].get("phone", ""),
+                         "language": language, "product_id": product, "interest": round(score, 3),
                          "evidence": evidence_summary(json.loads(evidence or "[]")), "value_band": band or "unknown",
-                         "lifetime_value": value, "segment": seg or "",
-                         "consent": ";".join(k for k, v in sorted(flags.items()) if v is True)})
+                         "lifetime_value": value, "segment": seg or "", "stage": life or "",
+                         "consent": ";".join(k for k, v in sorted(flags.items()) if v is True),
+                         "consent_date": consent_date})
     return out
 
 
-def write_csv(seg: Segment, out: str | Path | TextIO):
+_LANGUAGE_KEYS = ("language", "idioma", "lang", "lengua", "preferred language", "idioma preferido")
+
+
+def _people(store: Store, ids: list[str]) -> dict[str, tuple[str, str, str, str]]:
+    """(first name, last name, language, consent date) per customer. Names: the CRM's own first and last
+    name columns, else the full name split after its first word ("Ana Ruiz Martín" -> "Ana", "Ruiz Martín").
+    Language: the CRM's language column, else the language the customer writes in most. Consent date: the
+    CRM's consent-date column (``voice customers import`` recognises "consent date", "fecha consentimiento",
+    "opt-in date"...), else empty."""
+    out: dict[str, tuple[str, str, str, str]] = {}
+    written: dict[str, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        for cid, lang, _n in store.db.execute(f"""
+                select i.customer_id, a.lang, count(*) n from interactions i join analyses a on a.interaction_id = i.id
+                where i.customer_id in ({marks}) and a.lang in ('es', 'en')
+                  and coalesce(i.direction, 'inbound') != 'outbound'
+                group by i.customer_id, a.lang order by i.customer_id, n desc, a.lang""", chunk):
+            written.setdefault(cid, lang)
+        for cid, name, attrs in store.db.execute(
+                f"select id, name, attributes from customers where id in ({marks})", chunk):
+            a = json.loads(attrs or "{}")
+            first, last = a.get("first_name"), a.get("last_name")
+            if not first and not last:
+                first, _, last = (name or "").strip().partition(" ")
+            norm = {str(k).strip().lower().replace("_", " "): v for k, v in a.items()}
+            language = next((str(norm[k]) for k in _LANGUAGE_KEYS if norm.get(k)), written.get(cid, ""))
+            out[cid] = (str(first or ""), str(last or "").strip(), language, str(a.get("consent_date") or ""))
+    for cid in ids:
+        out.setdefault(cid, ("", "", written.get(cid, ""), ""))
+    return out
+
+
+def write_csv(seg: Segment, out: str | Path | TextIO, preset: str = "generic"):
     """The segment as CSV that campaign tools import: to a file (UTF-8 with a BOM,
     so spreadsheet tools read accents; returns its path) or to an open text
-    stream (returns the stream)."""
+    stream (returns the stream). ``preset`` names the columns as a tool's import
+    screen expects them (mailchimp, hubspot, brevo; see PRESETS)."""
+    if preset not in PRESETS:
+        raise InputError(f"unknown CSV preset {preset!r}.", fix=f"use one of: {', '.join(PRESETS)}.")
+    names = PRESETS[preset]
+    order = list(COLUMNS) if preset == "generic" else [*_LEAD, *(c for c in COLUMNS if c not in _LEAD)]
     if hasattr(out, "write"):
-        write_dicts(out, COLUMNS, seg.rows)  # formula-safe: a name "=HYPERLINK(...)" is written as text
+        rows = [{names.get(k, k): r.get(k) for k in order} for r in seg.rows]
+        write_dicts(out, [names.get(k, k) for k in order], rows)  # formula-safe: "=HYPERLINK(...)" stays text
         return out
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
-        write_csv(seg, fh)
+        write_csv(seg, fh, preset)
     return path

@@ -503,3 +503,41 @@ def m014_lifecycle_stage(db: sqlite_utils.Database) -> None:
     fingerprints are cleared so that the next ``voice score`` computes every customer's stage once."""
     db.execute("alter table relationships add column stage text")
     db.execute("update relationships set fingerprint = null")
+
+
+@migrations
+def m015_campaigns(db: sqlite_utils.Database) -> None:
+    """Campaigns measured (voice.campaigns): each segment export, the customers it chose in their arm
+    (targeted: in the CSV; holdout: chosen alike and left out at random), and the outcomes the campaign
+    tool reports back."""
+    db.execute("""
+        create table campaigns (
+            id text primary key,
+            name text not null,
+            product_id text,
+            created_at text not null,
+            criteria text not null,        -- JSON: product, min_interest, consent, stages, holdout, excluded
+            holdout_share real not null default 0,
+            output text                    -- the CSV written
+        )""")
+    db.execute("""
+        create table campaign_members (
+            campaign_id text not null references campaigns(id) on delete cascade,
+            customer_id text not null,
+            arm text not null,             -- targeted | holdout
+            interest real,                 -- the interest score at export
+            stage text,                    -- the lifecycle stage at export
+            primary key (campaign_id, customer_id)
+        )""")
+    db.execute("""
+        create table campaign_outcomes (
+            campaign_id text not null references campaigns(id) on delete cascade,
+            customer_id text not null,
+            contacted integer, responded integer, converted integer,   -- 1, 0 or unknown
+            value real,
+            source text,
+            imported_at text not null,
+            primary key (campaign_id, customer_id)
+        )""")
+    db.execute("create index campaign_outcomes_customer on campaign_outcomes (customer_id)")
+    db.execute("create index campaign_members_customer on campaign_members (customer_id)")

@@ -353,6 +353,14 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         return RedirectResponse(f"/interactions/{quote(interaction_id, safe='')}?corrected={field}#analysis",
                                 status_code=303)
 
+    @app.get("/campaigns", response_class=HTMLResponse)
+    def campaigns_page(request: Request, *, v: VoiceDep):
+        data, _ = dashboard_data(v, {"since": None, "until": None, "channel": None, "segment": None, "lang": None})
+        from ..campaigns import campaigns as recorded
+
+        return page(request, "campaigns.html", title="Campaigns", measured=data.campaigns,
+                    recorded=recorded(v.store))
+
     @app.get("/segments", response_class=HTMLResponse)
     def segments(request: Request, *, product: str | None = None, min_interest: str | None = None,
                  consent: str | None = None, exclude_open_complaints: str | None = None,

@@ -1,0 +1,60 @@
+"""Key drivers: a planted effect is found with an interval that excludes 0, noise is not, and weighting
+by lifetime value shows what the most valuable customers feel."""
+
+from __future__ import annotations
+
+import random
+
+from voice.report.data import _Row
+from voice.report.drivers import key_drivers
+
+
+def _rows(store, seed=0):
+    rng = random.Random(seed)
+    store.db.conn.executemany("insert into customers (id, name, lifetime_value) values (?, ?, ?)",
+                              [(f"C{i}", f"c{i}", 10000 if i < 20 else 100) for i in range(200)])
+    rows, topical = [], {}
+    for n in range(400):
+        cid = f"C{n % 200}"
+        late = n % 5 == 0                    # "late delivery": 20% of interactions, 30 points worse
+        noise = rng.random() < 0.3           # a theme that changes nothing
+        billing = n % 200 < 20 and n % 2 == 1  # hurts only the 20 most valuable customers
+        exp = rng.gauss(70, 10) - (30 if late else 0) - (25 if billing else 0)
+        iid = f"i{n}"
+        rows.append(_Row(iid, "email", "2026-10-01", cid, None, None, max(0.0, min(100.0, exp)),
+                         "delivery" if late else "web", ""))
+        topical[iid] = {k: 1.0 for k, on in (("T1", late), ("T2", noise), ("T3", billing)) if on}
+    return rows, topical, {"T1": "late delivery", "T2": "noise", "T3": "billing"}
+
+
+def test_a_planted_driver_is_found_and_noise_is_not(store):
+    rows, topical, names = _rows(store)
+    drivers = {(d["kind"], d["factor"]): d for d in key_drivers(store, rows, topical, names)}
+    late = drivers[("theme", "late delivery")]
+    assert -36 < late["impact"] < -24 and late["impact_high"] < 0          # found, and beyond chance
+    assert late["share"] == 0.2 and late["interactions"] == 80
+    noise = drivers[("theme", "noise")]
+    assert noise["impact_low"] < 0 < noise["impact_high"]                  # no evidence of an effect
+    from voice.report.data import COLUMNS
+
+    assert all(list(d) == COLUMNS["drivers"] for d in drivers.values())  # as the report's export declares
+    ranked = [d["factor"] for d in key_drivers(store, rows, topical, names)]
+    assert ranked.index("late delivery") < ranked.index("noise")
+    assert drivers[("touchpoint", "delivery")]["impact"] == late["impact"]  # the same interactions
+
+
+def test_weighting_by_lifetime_value_shows_what_valuable_customers_feel(store):
+    rows, topical, names = _rows(store)
+    billing = next(d for d in key_drivers(store, rows, topical, names) if d["factor"] == "billing")
+    # only the most valuable customers meet it: by value it is a large share, by count a small one
+    assert billing["value_share"] > 0.3 > billing["share"]
+    assert billing["clv_impact_high"] < 0
+    by_value = sorted((d for d in key_drivers(store, rows, topical, names) if d["clv_rank_score"]),
+                      key=lambda d: -d["clv_rank_score"])
+    by_count = [d["factor"] for d in key_drivers(store, rows, topical, names)]
+    assert [d["factor"] for d in by_value].index("billing") < by_count.index("billing")
+
+
+def test_too_few_interactions_give_no_drivers(store):
+    rows, topical, names = _rows(store)
+    assert key_drivers(store, rows[:6], topical, names) == []
