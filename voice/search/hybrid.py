@@ -146,10 +146,14 @@ VOCABULARY_SAMPLE = 2000   # messages read per word to tell its language
 VOCABULARY_ALONE = 0.02    # a word is a language's when the other language holds at most 2% of its uses
 
 
+_VOCABULARY: dict[tuple, dict] = {}   # (connection, data version) -> {"totals": ..., word: vote}
+
+
 def _query_lang(store, query: str) -> str | None:
     """The query's language: by its function words, else by where its words occur in this store
     ("reembolso" is Spanish when Spanish messages hold it and English ones never do; "hotel", in both,
-    tells nothing), else by the detector when it is sure (``query_language``)."""
+    tells nothing), else by the detector when it is sure (``query_language``). The counts are kept per
+    state of the database (SQLite's data_version): a query's words are counted once."""
     from .query import _FUNCTION
 
     words = [w.lower() for w in terms(query) if " " not in w and w.isalpha()]
@@ -157,20 +161,32 @@ def _query_lang(store, query: str) -> str | None:
         return query_language(query)
     stop = stop_words()
     words = [w for w in words if w not in stop]
-    totals = dict(store.db.execute("select lang, count(*) from analyses where lang in ('es', 'en') group by lang"))
+    key = (id(store.db.conn), store.db.execute("pragma data_version").fetchone()[0])
+    cache = _VOCABULARY.get(key)
+    if cache is None:
+        if len(_VOCABULARY) > 8:
+            _VOCABULARY.clear()
+        cache = _VOCABULARY[key] = {"totals": dict(store.db.execute(
+            "select lang, count(*) from analyses where lang in ('es', 'en') group by lang"))}
     votes = set()
-    if len(totals) == 2:
+    if len(cache["totals"]) == 2:
         for word in words:
-            counts = dict(store.db.execute(
-                "select a.lang, count(*) from (select rowid from interactions_fts where interactions_fts match ? "
-                "limit ?) f join interactions i on i.rowid = f.rowid join analyses a on a.interaction_id = i.id "
-                "group by a.lang", [fts_match(word), VOCABULARY_SAMPLE]))
-            (best, n1), (_, n2) = sorted(((lang, counts.get(lang, 0)) for lang in totals), key=lambda kv: -kv[1])
-            if n1 >= 3 and n2 <= VOCABULARY_ALONE * n1:
-                votes.add(best)
+            if word not in cache:
+                cache[word] = _word_language(store, word, cache["totals"])
+            if cache[word]:
+                votes.add(cache[word])
     if len(votes) == 1:
         return votes.pop()
     return query_language(query)
+
+
+def _word_language(store, word: str, totals: dict) -> str | None:
+    counts = dict(store.db.execute(
+        "select a.lang, count(*) from (select rowid from interactions_fts where interactions_fts match ? "
+        "limit ?) f join interactions i on i.rowid = f.rowid join analyses a on a.interaction_id = i.id "
+        "group by a.lang", [fts_match(word), VOCABULARY_SAMPLE]))
+    (best, n1), (_, n2) = sorted(((lang, counts.get(lang, 0)) for lang in totals), key=lambda kv: -kv[1])
+    return best if n1 >= 3 and n2 <= VOCABULARY_ALONE * n1 else None
 
 
 def _fts(store, sql: str, params: list) -> list[int]:
