@@ -480,3 +480,30 @@ def test_campaigns_page_shows_the_reports_figures(demo_copy, tmp_path):
         in page
     for line in tables[0]["lines"]:
         assert line in page
+
+
+def test_theme_and_product_pages_show_their_trend(client, demo_db):
+    import re
+
+    from voice.report.data import factor_trend
+    from voice.store import Store
+
+    store = Store.open(demo_db)
+    try:
+        theme = store.db.execute("select theme_id from theme_assignments where theme_id is not null group by theme_id "
+                                 "order by count(*) desc limit 1").fetchone()[0]
+        product = store.db.execute("select product_id from mentions group by product_id order by count(*) desc "
+                                   "limit 1").fetchone()[0]
+        unit, rows = factor_trend(store, product=product)
+        _, theme_rows = factor_trend(store, theme=theme)
+    finally:
+        store.close()
+    page = client.get(f"/products/{product}").text
+    assert 'id="trend"' in page and f"by {unit}" in page
+    shown = [int(n) for n in re.findall(r'<tr><td>[^<]+</td><td class="n">(\d+)</td>', page.split('id="trend"')[1])]
+    assert shown == [r["interactions"] for r in rows] and sum(shown) > 0   # the same figures as the computation
+    assert "Interested customers" in page and "Mentioned in" in page
+    page = client.get(f"/themes/{theme}").text
+    shown = [int(n) for n in re.findall(r'<tr><td>[^<]+</td><td class="n">(\d+)</td>', page.split('id="trend"')[1])]
+    assert shown == [r["interactions"] for r in theme_rows] and sum(shown) > 0
+    assert client.get("/products/no-such-thing").status_code == 404

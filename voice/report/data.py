@@ -651,3 +651,39 @@ def _sentences(store: Store, ids: list[str]) -> dict[str, list[tuple[str, float 
             "order by interaction_id, idx", ids):
         out[iid].append((text, score))
     return out
+
+
+def factor_trend(store: Store, *, theme: str | None = None, product: str | None = None,
+                 period: str | None = None) -> tuple[str, list[dict]]:
+    """(unit, rows) for one theme's or product's interactions over time — the theme and product pages of the
+    web app: per period (the unit fitting the whole data's span, as the report's trend), the interactions
+    with it, their share of the period's interactions, and their mean sentiment and experience (empty
+    below MIN_PERIOD_N interactions, as in the report)."""
+    rows = _scope(store, Filters(), since=None, until=None)
+    if theme is not None:
+        ids = {r[0] for r in store.db.execute(
+            "select distinct interaction_id from theme_assignments where theme_id = ?", [theme])}
+    else:
+        ids = {r[0] for r in store.db.execute(
+            "select distinct interaction_id from mentions where product_id = ?", [product])}
+    days = [r.day for r in rows if r.day]
+    unit = trend_unit(min(days, default=None), max(days, default=None), period)
+    every: dict[str, int] = defaultdict(int)
+    having: dict[str, list[_Row]] = defaultdict(list)
+    for r in rows:
+        if r.day:
+            p = _period(r.day, unit)
+            every[p] += 1
+            if r.id in ids:
+                having[p].append(r)
+    out = []
+    for p in sorted(every):
+        rs = having.get(p, [])
+        agg = _agg(rs) if rs else {"count": 0, "mean_sentiment": None, "negative_share": None,
+                                   "mean_experience": None}
+        small = len(rs) < MIN_PERIOD_N
+        out.append({"period": p, "interactions": len(rs), "share": round(len(rs) / every[p], 3),
+                    "period_interactions": every[p],
+                    "mean_sentiment": None if small else agg["mean_sentiment"],
+                    "mean_experience": None if small else agg["mean_experience"]})
+    return unit, out

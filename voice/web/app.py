@@ -268,9 +268,30 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         except ValueError:
             raise BadQuery(f"page={raw!r} is not a page number.", fix="use page=1, 2, …") from None
         pages = max(1, -(-(found["sentences"] or 0) // EXAMPLES_PER_PAGE))
+        unit, trend = report_mod.data.factor_trend(v.store, theme=theme_id)
         return page(request, "theme.html", title=f"Theme {found['name']}", theme=found, page_number=number,
                     pages=pages, examples=themes_mod.theme_examples(v.store, theme_id, limit=EXAMPLES_PER_PAGE,
-                                                                    offset=(number - 1) * EXAMPLES_PER_PAGE))
+                                                                    offset=(number - 1) * EXAMPLES_PER_PAGE),
+                    trend=trend, unit=unit)
+
+    @app.get("/products/{product_id}", response_class=HTMLResponse)
+    def product_page(request: Request, *, product_id: str, v: VoiceDep):
+        row = v.store.db.execute("select id, name, category, status from products where id = ?",
+                                 [product_id]).fetchone()
+        mentioned = v.store.db.execute("select count(distinct interaction_id) from mentions where product_id = ?",
+                                       [product_id]).fetchone()[0]
+        if row is None and not mentioned:
+            raise NotFound(f"there is no product {product_id!r}.",
+                           fix="pick one from the dashboard (products mentioned) or voice products list.")
+        unit, trend = report_mod.data.factor_trend(v.store, product=product_id)
+        data, _ = dashboard_data(v, {"since": None, "until": None, "channel": None, "segment": None, "lang": None})
+        said = next((p for p in data.products if p["product_id"] == product_id), None)
+        interest = next((p for p in data.product_interest if p["product_id"] == product_id), None)
+        drivers = [d for d in data.drivers if d["kind"] == "product" and d["factor"] == product_id]
+        return page(request, "product.html", title=f"Product {product_id}", product_id=product_id,
+                    product=dict(zip(("id", "name", "category", "status"), row)) if row else None,
+                    mentioned=mentioned, said=said, interest=interest, driver=drivers[0] if drivers else None,
+                    trend=trend, unit=unit)
 
     @app.get("/search", response_class=HTMLResponse)
     def search(request: Request, *, q: str = "", channel: str | None = None, sentiment: str | None = None,
