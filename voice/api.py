@@ -525,6 +525,23 @@ class Voice:
 
         return search(self.store, query, limit=limit, mode=mode, **filters)
 
+    def facets(self, query: str | None = None, **filters) -> dict[str, list[dict]]:
+        """How the matches spread over channel, sentiment, lang, theme and product, with counts: over a
+        search's results when ``query`` is given (its first 50), else over every interaction passing the
+        filters."""
+        from .search import facet_counts, search
+
+        if query:
+            return facet_counts(self.store, [h.interaction_id for h in search(self.store, query, limit=50,
+                                                                              **filters)])
+        return facet_counts(self.store, **filters)
+
+    def browse(self, *, limit: int = 50, offset: int = 0, **filters) -> tuple[list, int]:
+        """The interactions passing the filters, newest first: (a page of voice.search.Hit rows, the total)."""
+        from .search import browse
+
+        return browse(self.store, limit=limit, offset=offset, **filters)
+
     # --- reading ---
 
     def status(self) -> Status:

@@ -507,3 +507,26 @@ def test_theme_and_product_pages_show_their_trend(client, demo_db):
     shown = [int(n) for n in re.findall(r'<tr><td>[^<]+</td><td class="n">(\d+)</td>', page.split('id="trend"')[1])]
     assert shown == [r["interactions"] for r in theme_rows] and sum(shown) > 0
     assert client.get("/products/no-such-thing").status_code == 404
+
+
+def test_search_page_narrows_by_facets_with_counts(client, demo_db):
+    import html
+    import re
+
+    conn = sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True)
+    negative = conn.execute("select count(*) from analyses where sentiment = 'negative'").fetchone()[0]
+    by_channel = dict(conn.execute("select i.channel, count(*) from interactions i join analyses a "
+                                   "on a.interaction_id = i.id where a.sentiment = 'negative' group by 1"))
+    conn.close()
+    page = html.unescape(client.get("/search", params={"sentiment": "negative"}).text)
+    assert f"{negative} interactions match, newest first" in page
+    shown = dict(re.findall(r'href="/search\?sentiment=negative&channel=(\w+)">\w+ <span class="n">(\d+)</span>',
+                            page))
+    assert {k: int(v) for k, v in shown.items()} == by_channel   # each facet's count is what a click gives
+    channel, n = max(by_channel.items(), key=lambda kv: kv[1])
+    page = html.unescape(client.get("/search", params={"sentiment": "negative", "channel": channel}).text)
+    assert f"{n} interaction{'' if n == 1 else 's'} match" in page and "remove this filter" in page
+    # with a query, the facets count the results
+    page = client.get("/search", params={"q": "entrega tarde"}).text
+    assert "In these results" in page and 'id="facet-channel"' in page
+    assert client.get("/search", params={"sentiment": "negative", "page": "x"}).status_code == 400

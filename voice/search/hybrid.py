@@ -344,3 +344,26 @@ def _marked_sentence(sentence: str) -> str:
 
 def _plain(text: str) -> str:
     return marked_html(clip(text.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""), SNIPPET_CHARS, whole_words=True))
+
+
+def browse(store: Store, *, limit: int = 50, offset: int = 0, channel: Many = None, sentiment: Many = None,
+           since=None, until=None, customer: Many = None, theme: Many = None, product: Many = None,
+           lang: Many = None) -> tuple[list[Hit], int]:
+    """The interactions passing the filters with no query, newest first: (one page of hits, how many
+    match in all). What a support lead reads after narrowing by facets."""
+    f = Filters(channel=channel, sentiment=sentiment, since=since, until=until, customer=customer, theme=theme,
+                product=product, lang=lang)
+    where, params = f.sql()
+    base = f"from interactions i left join analyses a on a.interaction_id = i.id where {where}"
+    total = store.db.execute(f"select count(*) {base}", params).fetchone()[0]
+    rowids = [r[0] for r in store.db.execute(
+        f"select i.rowid {base} order by i.timestamp desc, i.id limit ? offset ?", [*params, limit, offset])]
+    if not rowids:
+        return [], total
+    rows = {r[0]: r for r in store.db.execute(_DETAILS.format(marks=",".join("?" * len(rowids))), rowids)}
+    hits = []
+    for rowid in rowids:
+        (_, iid, cid, cname, ch, ts, subject, text, sent, sscore, analysed, themes, products) = rows[rowid]
+        hits.append(Hit(iid, cid, cname, ch, ts, subject, _plain(analysed or text or subject or ""), sent, sscore,
+                        sorted(json.loads(themes or "[]")), sorted(json.loads(products or "[]")), 0.0, ""))
+    return hits, total

@@ -61,6 +61,7 @@ MIN_TOKEN = 16
 LOOPBACK_NAMES = ("localhost",)
 SENTIMENTS = ("negative", "neutral", "positive")
 EXAMPLES_PER_PAGE = 20
+BROWSE_PAGE = 50        # interactions per page when narrowing by filters with no query
 HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                                 "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
@@ -301,12 +302,41 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         filters = {"channel": _text(channel), "sentiment": _choice(sentiment, SENTIMENTS, "sentiment"),
                    "since": _date(since, "since"), "until": _date(until, "until"), "customer": _text(customer),
                    "theme": _text(theme), "product": _text(product), "lang": _text(lang)}
-        hits = search_mod.search(v.store, q.strip(), **filters, limit=50) if q.strip() else None
+        total = None
+        raw = request.query_params.get("page") or "1"
+        try:
+            number = max(1, int(raw))
+        except ValueError:
+            raise BadQuery(f"page={raw!r} is not a page number.", fix="use page=1, 2, …") from None
+        if q.strip():
+            hits = search_mod.search(v.store, q.strip(), **filters, limit=50)
+            facets = search_mod.facet_counts(v.store, [h.interaction_id for h in hits])
+        elif any(filters.values()):  # no query: what passes the filters, newest first, to narrow by facets
+            hits, total = search_mod.browse(v.store, **filters, limit=BROWSE_PAGE, offset=(number - 1) * BROWSE_PAGE)
+            facets = search_mod.facet_counts(v.store, **filters)
+        else:
+            hits, facets = None, search_mod.facet_counts(v.store)
         theme_names = dict(v.store.db.execute("select id, coalesce(name, label, id) from themes")) if hits else {}
         return page(request, "search.html", title=f"Search: {q}" if q else "Search", q=q, filters=filters,
-                    hits=hits, theme_names=theme_names,
+                    hits=hits, theme_names=theme_names, facets=facets, total=total, page_number=number,
+                    pages=max(1, -(-(total or 0) // BROWSE_PAGE)), facet_url=_facet_url(q, filters),
                     choices={"channel": reads.channels(v.store), "sentiment": SENTIMENTS,
                              "product": reads.mentioned_products(v.store), "lang": reads.languages(v.store)})
+
+    def _facet_url(q: str, filters: dict):
+        """url(dim, value) -> the search URL with that facet set (value None: taken off), the rest kept."""
+        from urllib.parse import urlencode
+
+        def url(dim: str, value) -> str:
+            params = {k: str(v) for k, v in filters.items() if v not in (None, "")}
+            if q:
+                params["q"] = q
+            if value is None:
+                params.pop(dim, None)
+            else:
+                params[dim] = str(value)
+            return "/search?" + urlencode(params)
+        return url
 
     @app.get("/customers", response_class=HTMLResponse)
     def customers(request: Request, *, q: str | None = None, v: VoiceDep):
