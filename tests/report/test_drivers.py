@@ -32,7 +32,7 @@ def test_a_planted_driver_is_found_and_noise_is_not(store):
     drivers = {(d["kind"], d["factor"]): d for d in key_drivers(store, rows, topical, names)}
     late = drivers[("theme", "late delivery")]
     assert -36 < late["impact"] < -24 and late["impact_high"] < 0          # found, and beyond chance
-    assert late["share"] == 0.2 and late["interactions"] == 80
+    assert late["share"] == 0.2 and late["n"] == 80
     noise = drivers[("theme", "noise")]
     assert noise["impact_low"] < 0 < noise["impact_high"]                  # no evidence of an effect
     from voice.report.data import COLUMNS
@@ -58,3 +58,15 @@ def test_weighting_by_lifetime_value_shows_what_valuable_customers_feel(store):
 def test_too_few_interactions_give_no_drivers(store):
     rows, topical, names = _rows(store)
     assert key_drivers(store, rows[:6], topical, names) == []
+
+
+def test_nps_drivers_compare_customers_who_answered(store):
+    rows, topical, names = _rows(store)
+    late_customers = {r.customer_id for r in rows if "T1" in topical[r.id]}
+    rng = __import__("random").Random(3)
+    nps = {f"C{i}": (rng.randint(0, 4) if f"C{i}" in late_customers else rng.randint(7, 10)) for i in range(0, 200, 2)}
+    drivers = {(d["kind"], d["factor"]): d for d in key_drivers(store, rows, topical, names, outcome="nps", scores=nps)}
+    late = drivers[("theme", "late delivery")]
+    assert late["outcome"] == "nps" and late["n"] == len(late_customers & set(nps))   # customers, not interactions
+    assert late["impact"] < -4 and late["impact_high"] < 0
+    assert key_drivers(store, rows, topical, names, outcome="nps", scores={}) == []

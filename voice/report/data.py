@@ -44,9 +44,9 @@ COLUMNS = {  # each table's columns, in order (an empty table still exports its 
     "themes": ["theme_id", "theme", "interactions", "customers", "mean_sentiment", "nps_n", "nps_mean",
                "nps_impact", "nps_impact_low", "nps_impact_high"],
     "rising_themes": ["theme_id", "theme", "interactions_now", "interactions_before", "change", "growth"],
-    "drivers": ["kind", "factor", "interactions", "share", "experience_with", "experience_without", "impact",
-                "impact_low", "impact_high", "value_share", "clv_impact", "clv_impact_low", "clv_impact_high",
-                "rank_score", "clv_rank_score"],
+    "drivers": ["outcome", "kind", "factor", "n", "share", "mean_with", "mean_without", "impact", "impact_low",
+                "impact_high", "value_share", "clv_impact", "clv_impact_low", "clv_impact_high", "rank_score",
+                "clv_rank_score"],
     "keyphrases": ["phrase", "surface", "interactions", "mean_sentiment"],
     "product_interest": ["product_id", "customers", "mean_interest", "max_interest", "top_customers"],
     "products": ["product_id", "interactions", "mean_polarity", "negative_share", "phrases"],
@@ -219,7 +219,11 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
         data.rising_themes, data.rising_period = _rising(store, f, rows, topical, names)
     from .drivers import key_drivers
 
-    data.drivers = key_drivers(store, rows, topical if names else {}, names)
+    topics = topical if names else {}
+    data.drivers = key_drivers(store, rows, topics, names)
+    data.drivers += key_drivers(store, rows, topics, names, outcome="nps", scores=nps)
+    data.drivers += key_drivers(store, rows, topics, names, outcome="csat",
+                                scores=_customer_nps(store, f.until, "csat"))
     data.keyphrases = _keyphrases(store, by_id)
     data.product_interest = _interest(store, f.segment)
     data.products = _products(store, by_id)
@@ -371,16 +375,19 @@ def _touchpoint_weeks(rows: list[_Row]) -> list[dict]:
 
 # --- NPS and themes --------------------------------------------------------
 
-def _customer_nps(store: Store, until: dt.date | None) -> dict[str, float]:
-    """Each customer's latest NPS answer on or before ``until`` (any channel: NPS comes from surveys)."""
+def _customer_nps(store: Store, until: dt.date | None, score: str = "nps") -> dict[str, float]:
+    """Each customer's latest NPS (or ``score``: csat, ces) answer on or before ``until`` (any channel:
+    the scores come from surveys)."""
+    if score not in ("nps", "csat", "ces"):
+        raise ValueError(score)
     params: list = []
     cond = ""
     if until:
         cond, params = "and substr(i.timestamp, 1, 10) <= ?", [until.isoformat()]
     out: dict[str, float] = {}
     for cid, value in store.db.execute(f"""
-            select i.customer_id, s.nps from survey_scores s join interactions i on i.id = s.interaction_id
-            where s.nps is not null and i.customer_id is not null {cond}
+            select i.customer_id, s.{score} from survey_scores s join interactions i on i.id = s.interaction_id
+            where s.{score} is not null and i.customer_id is not null {cond}
             order by i.timestamp, i.id""", params):
         out[cid] = value  # later answers overwrite earlier ones
     return out

@@ -1,13 +1,15 @@
-"""Key drivers: which themes, products and touchpoints move the customers' experience, how much
-(with a 95% interval), and how much of the business they touch.
+"""Key drivers: which themes, products and touchpoints move what customers feel — their experience
+(CEM, each interaction 0-100), their NPS and their CSAT — how much (with a 95% interval), and how much
+of the business they touch.
 
-For each factor, the interactions in scope that have it (a theme's sentences, a product's
-mentions, the touchpoint) against those that do not: the difference of their mean experience
-score (0-100, the CEM of each interaction), with a percentile bootstrap interval (both groups
-resampled, 400 times). Ranked by |impact| x share of the interactions: a strong effect on a few
-interactions can matter less than a moderate one on many. The same again with every interaction
-weighted by its customer's lifetime value (CLV), ranked by |CLV-weighted impact| x share of the
-customers' value: what the most valuable customers feel.
+Experience is per interaction: the interactions in scope that have the factor (a theme's sentences, a
+product's mentions, the touchpoint) against those that do not. NPS and CSAT are per customer (the
+latest answer): the customers with an interaction in scope that has the factor against the other
+customers who answered. The impact is the difference of the two means, with a percentile bootstrap
+interval (both groups resampled, 400 times). Ranked by |impact| x share: a strong effect on a few can
+matter less than a moderate one on many. The same again weighted by the customer's lifetime value
+(CLV), ranked by |CLV-weighted impact| x share of the customers' value: what the most valuable
+customers feel.
 """
 
 from __future__ import annotations
@@ -20,52 +22,72 @@ import numpy as np
 if TYPE_CHECKING:
     from ..store import Store
 
-MIN_DRIVER_N = 5      # interactions with the factor (and without) for an impact
+MIN_DRIVER_N = 5      # interactions (or customers) with the factor, and without, for an impact
 RESAMPLES = 400
 TOP_DRIVERS = 15
+OUTCOMES = ("experience", "nps", "csat")
 
 
 def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, str], *,
-                seed: int = 0) -> list[dict]:
-    """One row per factor with at least MIN_DRIVER_N scored interactions on each side: kind (theme,
-    product, touchpoint), name, interactions, share, mean experience with and without, impact and its
-    95% interval, the CLV-weighted impact and interval, the factor's share of the customers' value, and
-    the two ranks (by impact x share, by CLV impact x value share)."""
-    scored = [r for r in rows if r.experience is not None]
-    if len(scored) < 2 * MIN_DRIVER_N:
-        return []
-    index = {r.id: n for n, r in enumerate(scored)}
-    y = np.array([r.experience for r in scored], float)
-    ltv = dict(store.db.execute("select id, lifetime_value from customers where lifetime_value > 0"))
-    w = np.array([float(ltv.get(r.customer_id) or 0.0) for r in scored])
-    factors: dict[tuple[str, str], set[int]] = defaultdict(set)
+                outcome: str = "experience", scores: dict[str, float] | None = None, seed: int = 0) -> list[dict]:
+    """One row per factor with at least MIN_DRIVER_N on each side: outcome, kind (theme, product,
+    touchpoint), factor, n (interactions for experience, customers for NPS/CSAT), share, the mean with and
+    without, the impact and its 95% interval, the factor's share of the customers' value, the CLV-weighted
+    impact and interval, and the two ranks (impact x share, CLV impact x value share). ``scores``: each
+    customer's NPS or CSAT, for those outcomes."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {OUTCOMES}")
+    per_interaction: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for iid, per in topical.items():
-        if iid in index:
-            for tid in per:
-                factors[("theme", names.get(tid, tid))].add(index[iid])
+        for tid in per:
+            per_interaction[iid].add(("theme", names.get(tid, tid)))
     for iid, pid in store.db.execute("select distinct interaction_id, product_id from mentions"):
-        if iid in index:
-            factors[("product", pid)].add(index[iid])
-    for r in scored:
-        factors[("touchpoint", r.touchpoint)].add(index[r.id])
+        per_interaction[iid].add(("product", pid))
+    for r in rows:
+        per_interaction[r.id].add(("touchpoint", r.touchpoint))
+    if outcome == "experience":
+        units = [r for r in rows if r.experience is not None]
+        keys = [r.id for r in units]
+        y = np.array([r.experience for r in units], float)
+        owners = [r.customer_id for r in units]
+        factors_of = {r.id: per_interaction.get(r.id, set()) for r in units}
+    else:
+        scores = scores or {}
+        keys = sorted({r.customer_id for r in rows if r.customer_id in scores})
+        y = np.array([scores[c] for c in keys], float)
+        owners = keys
+        factors_of = defaultdict(set)
+        for r in rows:
+            if r.customer_id in scores:
+                factors_of[r.customer_id] |= per_interaction.get(r.id, set())
+    if len(keys) < 2 * MIN_DRIVER_N:
+        return []
+    index = {k: n for n, k in enumerate(keys)}
+    ltv = dict(store.db.execute("select id, lifetime_value from customers where lifetime_value > 0"))
+    w = np.array([float(ltv.get(c) or 0.0) for c in owners])
+    factors: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for k in keys:
+        for f in factors_of[k]:
+            factors[f].add(index[k])
     rng = np.random.default_rng(seed)
     total_value = float(w.sum())
+    digits = 1 if outcome == "experience" else 2
     out = []
     for (kind, name), members in factors.items():
-        has = np.zeros(len(scored), bool)
+        has = np.zeros(len(keys), bool)
         has[list(members)] = True
         n_with, n_without = int(has.sum()), int((~has).sum())
         if n_with < MIN_DRIVER_N or n_without < MIN_DRIVER_N:
             continue
-        impact, low, high = _difference(y, has, None, rng)
-        row = {"kind": kind, "factor": name, "interactions": n_with, "share": round(n_with / len(scored), 3),
-               "experience_with": round(float(y[has].mean()), 1), "experience_without": round(float(y[~has].mean()), 1),
+        impact, low, high = _difference(y, has, None, rng, digits)
+        row = {"outcome": outcome, "kind": kind, "factor": name, "n": n_with, "share": round(n_with / len(keys), 3),
+               "mean_with": round(float(y[has].mean()), digits), "mean_without": round(float(y[~has].mean()), digits),
                "impact": impact, "impact_low": low, "impact_high": high,
                "value_share": None, "clv_impact": None, "clv_impact_low": None, "clv_impact_high": None}
         valued = w > 0
         if total_value > 0 and (has & valued).sum() >= MIN_DRIVER_N and (~has & valued).sum() >= MIN_DRIVER_N:
             row["value_share"] = round(float(w[has].sum()) / total_value, 3)
-            row["clv_impact"], row["clv_impact_low"], row["clv_impact_high"] = _difference(y, has, w, rng)
+            row["clv_impact"], row["clv_impact_low"], row["clv_impact_high"] = _difference(y, has, w, rng, digits)
         out.append(row)
     for row in out:
         row["rank_score"] = round(abs(row["impact"]) * row["share"], 3)
@@ -77,7 +99,8 @@ def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, s
 BOOTSTRAP_MAX = 2000  # a side larger than this: its mean's sampling spread from the normal approximation
 
 
-def _difference(y: np.ndarray, has: np.ndarray, w: np.ndarray | None, rng) -> tuple[float, float, float]:
+def _difference(y: np.ndarray, has: np.ndarray, w: np.ndarray | None, rng,
+                digits: int = 1) -> tuple[float, float, float]:
     """Mean of y where ``has`` minus where not (weighted by ``w`` when given, zero weights left out), and
     its 95% percentile bootstrap interval. A side of more than BOOTSTRAP_MAX interactions has its
     resampled means drawn from the normal approximation (mean, standard error) instead: the same
@@ -96,4 +119,4 @@ def _difference(y: np.ndarray, has: np.ndarray, w: np.ndarray | None, rng) -> tu
             sides.append((mu, rng.normal(mu, se, RESAMPLES)))
     (m1, d1), (m2, d2) = sides
     low, high = np.percentile(d1 - d2, [2.5, 97.5])
-    return round(m1 - m2, 1), round(float(low), 1), round(float(high), 1)
+    return round(m1 - m2, digits), round(float(low), digits), round(float(high), digits)

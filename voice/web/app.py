@@ -288,7 +288,8 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         data, _ = dashboard_data(v, {"since": None, "until": None, "channel": None, "segment": None, "lang": None})
         said = next((p for p in data.products if p["product_id"] == product_id), None)
         interest = next((p for p in data.product_interest if p["product_id"] == product_id), None)
-        drivers = [d for d in data.drivers if d["kind"] == "product" and d["factor"] == product_id]
+        drivers = [d for d in data.drivers if d["kind"] == "product" and d["factor"] == product_id
+                   and d["outcome"] == "experience"]
         return page(request, "product.html", title=f"Product {product_id}", product_id=product_id,
                     product=dict(zip(("id", "name", "category", "status"), row)) if row else None,
                     mentioned=mentioned, said=said, interest=interest, driver=drivers[0] if drivers else None,
