@@ -530,3 +530,28 @@ def test_search_page_narrows_by_facets_with_counts(client, demo_db):
     page = client.get("/search", params={"q": "entrega tarde"}).text
     assert "In these results" in page and 'id="facet-channel"' in page
     assert client.get("/search", params={"sentiment": "negative", "page": "x"}).status_code == 400
+
+
+def test_a_marketer_records_a_campaign_from_the_segments_page(demo_copy):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    conn = sqlite3.connect(demo_copy)
+    product = conn.execute("select product_id from interest group by product_id order by count(*) desc").fetchone()[0]
+    conn.close()
+    form = {"product": product, "min_interest": "0", "consent": "any", "campaign": "Web spring", "holdout": "0.25",
+            "preset": "brevo"}
+    with TestClient(create_app(demo_copy), base_url=BASE) as c:
+        assert 'id="campaign-form"' not in c.get("/segments", params={"product": product}).text
+        assert c.post("/segments/campaign", data=form).status_code == 403   # read-only without a token
+    with TestClient(create_app(demo_copy, token=TOKEN), base_url=BASE) as c:
+        assert 'id="campaign-form"' in c.get("/segments", params={"product": product, "consent": "any"},
+                                             headers=auth).text
+        r = c.post("/segments/campaign", data=form, headers=auth)
+        assert r.status_code == 200 and r.headers["x-voice-campaign"] == "web-spring"
+        rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+        assert rows and list(rows[0])[:3] == ["EMAIL", "FIRSTNAME", "LASTNAME"]
+        bad = c.post("/segments/campaign", data={**form, "holdout": "lots"}, headers=auth)
+        assert bad.status_code == 400 and "holdout" in bad.text
+    conn = sqlite3.connect(demo_copy)
+    arms = dict(conn.execute("select arm, count(*) from campaign_members where campaign_id = 'web-spring' group by 1"))
+    conn.close()
+    assert arms["targeted"] == len(rows) and arms["holdout"] == round(0.25 * (len(rows) + arms["holdout"]))

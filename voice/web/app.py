@@ -49,7 +49,7 @@ from .. import report as report_mod
 from .. import search as search_mod
 from .. import themes as themes_mod
 from ..learn import correct as correct_one
-from ..segments import COLUMNS, write_csv
+from ..segments import COLUMNS, PRESETS, write_csv
 from ..store import Store
 from . import reads
 from .readonly import check_database, open_readonly
@@ -377,11 +377,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         if token is None:
             raise HTTPException(403, "Corrections need 'voice serve --token …': without a token the app is "
                                      "read-only. Or correct on the command line: voice label …")
-        origin = request.headers.get("origin")
-        if origin and origin != "null" and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}":
-            raise HTTPException(403, "This form was sent from another site.")
-        form = {k: val for k, val in parse_qsl((await request.body()).decode("utf-8", "replace"),
-                                               keep_blank_values=True)}
+        form = await _posted_form(request)
         field = _choice(form.get("field"), ("sentiment", "intent", "theme"), "field")
         if field is None:
             raise BadQuery("no field to correct.", fix="send field=sentiment|intent|theme and value=….")
@@ -405,6 +401,58 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         return RedirectResponse(f"/interactions/{quote(interaction_id, safe='')}?corrected={field}#analysis",
                                 status_code=303)
 
+    async def _posted_form(request: Request) -> dict[str, str]:
+        """A form posted from this app's own pages (a form sent from another site is refused)."""
+        origin = request.headers.get("origin")
+        if origin and origin != "null" and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}":
+            raise HTTPException(403, "This form was sent from another site.")
+        return {k: val for k, val in parse_qsl((await request.body()).decode("utf-8", "replace"),
+                                               keep_blank_values=True)}
+
+    @app.post("/segments/campaign")
+    async def segment_campaign(request: Request):
+        """The segment recorded as a campaign (targeted and a random holdout) and its CSV downloaded: what
+        ``voice export segment --campaign`` does, for a marketer in the browser. Needs the token."""
+        if token is None:
+            raise HTTPException(403, "Recording a campaign needs 'voice serve --token …': without a token the app "
+                                     "is read-only. Or: voice export segment --campaign NAME --holdout 0.1 …")
+        form = await _posted_form(request)
+        seg_form = _segment_form(form.get("product"), form.get("min_interest"), form.get("consent"),
+                                 form.get("exclude_open_complaints"))
+        if not seg_form["product"]:
+            raise BadQuery("no product chosen for the segment.", fix="choose a product on the segments page.")
+        raw = (form.get("holdout") or "0").strip()
+        try:
+            holdout = float(raw)
+        except ValueError:
+            raise BadQuery(f"holdout={raw!r} is not a number.", fix="give a share between 0 and 0.5, e.g. 0.1.") from None
+        preset = (form.get("preset") or "generic").strip()
+        if preset not in PRESETS:
+            raise BadQuery(f"unknown preset {preset!r}.", fix=f"use one of: {', '.join(PRESETS)}.")
+        name = (form.get("campaign") or "").strip()[:120] or None
+
+        def record() -> tuple:
+            from ..campaigns import record_campaign
+            from ..segments import segment as build
+
+            with lock:
+                writer = Store.open(path)
+                try:
+                    seg = build(writer, **seg_form)
+                    camp = record_campaign(writer, seg, name, holdout=holdout, output="web app",
+                                           criteria={"consent": seg_form["consent"], "preset": preset,
+                                                     "exclude_open_problems": seg_form["exclude_open_complaints"]})
+                    return seg, camp
+                finally:
+                    writer.close()
+
+        seg, camp = await run_in_threadpool(record)
+        targeted = type(seg)(seg.product_id, seg.min_interest, camp.targeted, seg.excluded)
+        body = write_csv(targeted, io.StringIO(), preset).getvalue().encode("utf-8-sig")
+        return Response(body, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="campaign-{camp.id}.csv"',
+                                 "X-Voice-Campaign": camp.id})
+
     @app.get("/campaigns", response_class=HTMLResponse)
     def campaigns_page(request: Request, *, v: VoiceDep):
         data, _ = dashboard_data(v, {"since": None, "until": None, "channel": None, "segment": None, "lang": None})
@@ -421,7 +469,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         seg = v.segment(**form) if form["product"] else None
         query = urlencode({k: ("1" if v_ is True else v_) for k, v_ in form.items() if v_ not in (None, False)})
         return page(request, "segments.html", title="Segments", form=form, seg=seg, columns=COLUMNS,
-                    csv_url=f"/segments.csv?{query}",
+                    csv_url=f"/segments.csv?{query}", can_record=token is not None, presets=list(PRESETS),
                     choices={"product": reads.products_with_interest(v.store),
                              "consent": reads.consent_kinds(v.store)})
 
