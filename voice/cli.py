@@ -1062,8 +1062,9 @@ def changes_cmd(db: DbOption = Path("voice.db"),
                 period: Annotated[Optional[str], typer.Option(
                     help="week, month or quarter (default: the one that fits the data's span).")] = None,
                 as_json: JsonOption = False) -> None:
-    """What moved between the last two periods beyond chance: themes and products whose share of the
-    interactions rose or fell (two-proportion test, corrected for many comparisons). Exit code 5 when
+    """What moved between the last two periods beyond chance: themes, products and touchpoints whose share of
+    the interactions rose or fell (Fisher's exact test), or whose mean sentiment moved (Welch), corrected for
+    many comparisons. Exit code 5 when
     something moved, 0 when nothing did — for a scheduled job."""
     from .report.changes import what_changed
 

@@ -85,5 +85,27 @@ def test_the_same_volume_but_angrier_is_a_change_too(store):
             db.execute("insert into theme_assignments (interaction_id, sentence_idx, theme_id, similarity) "
                        "values (?, 0, 'T3', 0.9)", [iid])
     result = what_changed(store, unit="week")
-    assert [(c.kind, c.key, c.direction) for c in result.changes] == [("theme sentiment", "T3", "down")]
-    assert "mean sentiment +0.10 → -0.80" in result.changes[0].describe()
+    # every interaction is an email: the email touchpoint grew as much angrier as the theme
+    assert {(c.kind, c.key, c.direction) for c in result.changes} == {("theme sentiment", "T3", "down"),
+                                                                       ("touchpoint sentiment", "email", "down")}
+    theme = next(c for c in result.changes if c.kind == "theme sentiment")
+    assert "mean sentiment +0.10 → -0.80" in theme.describe()
+
+
+def test_a_touchpoint_that_got_worse_is_named(store):
+    import datetime as dt
+
+    monday = dt.date(2026, 9, 28)
+    n = 0
+    for week in range(6):
+        for k in range(40):
+            iid = f"t{n}"
+            n += 1
+            channel = "call" if k % 2 else "email"
+            worse = week == 5 and channel == "call"        # the phone line got worse in the last week
+            score = (-0.7 if worse else 0.2) + (k % 5 - 2) * 0.05
+            day = (monday + dt.timedelta(days=week * 7 + k % 7)).isoformat()
+            add_analysed(store, iid, f"{day}T10:00:00", "Texto.", customer=None, score=score, channel=channel)
+    result = what_changed(store, unit="week")
+    assert [(c.kind, c.key, c.direction) for c in result.changes] == [("touchpoint sentiment", "call", "down")]
+    assert result.changes[0].quotes  # with what they said

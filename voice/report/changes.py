@@ -1,17 +1,18 @@
-"""What changed: the themes and products whose share of the interactions moved between the last two periods,
-beyond chance.
+"""What changed: the themes, products and touchpoints whose share of the interactions moved between the
+last two periods, beyond chance.
 
 The periods are the report's trend unit (week, month or quarter, from the data's span) or the one asked
 for: the newest period with data against the ``baseline`` periods before it (up to four, pooled: one
 earlier period alone is too small and too noisy a reference — against it a theme steady at 20% "rose" to
 33% in a short week). For each topical theme and each product, the share of the period's interactions
-that raise it is compared with a two-proportion z-test; the p-values of
+that raise it is compared with Fisher's exact test; the p-values of
 all of them are corrected for many comparisons (Benjamini–Hochberg, false discovery rate 5%). A change is
 reported when its corrected p-value is under ``alpha`` and it involves at least ``min_count`` interactions
 in the newer period — a rise from 1 to 3 is not news. The mean sentiment of each theme's interactions is
 compared the same way (Welch's t-test, normal approximation; 10 interactions on each side at least), in the
-same correction: "the same volume, but angrier" is a change too (kind ``theme sentiment``). Each comes with
-up to two of the newer period's sentences that carry it.
+same correction: "the same volume, but angrier" is a change too (kind ``theme sentiment``), and so is each
+touchpoint's mean sentiment (kind ``touchpoint sentiment``: delivery got worse). Each comes with up to two
+of the newer period's sentences that carry it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..store import Store
 
 @dataclass
 class Change:
-    kind: str  # theme | product | theme sentiment (then the shares are mean sentiment scores)
+    kind: str  # theme | product | touchpoint | theme sentiment | touchpoint sentiment (then the shares are means)
     key: str
     name: str
     now: int  # interactions raising it in the newer period
@@ -42,7 +43,7 @@ class Change:
 
     def describe(self) -> str:
         """"12.0% → 30.0% of interactions (5 → 18)", or for a sentiment shift "mean sentiment -0.10 → -0.80"."""
-        if self.kind == "theme sentiment":
+        if self.kind.endswith("sentiment"):
             return f"mean sentiment {self.share_before:+.2f} → {self.share_now:+.2f} ({self.now} interactions now)"
         return f"{self.share_before:.1%} → {self.share_now:.1%} of interactions ({self.before} → {self.now})"
 
@@ -59,15 +60,15 @@ class Changes:
 
 
 def _p_two_proportions(a: int, n: int, b: int, m: int) -> float:
-    """Two-sided p-value of a two-proportion z-test (pooled); 1 when it cannot be computed."""
+    """Two-sided p-value that a of n and b of m come from one proportion: Fisher's exact test. (The
+    two-proportion z-test it replaces is far too sure on a short newest period: 5 of 22 against 58 of
+    1,210 gave p = 0.00015 where the exact p is 0.004, and on shuffled CFPB dates it reported a "rise".)
+    1 when a side is empty."""
     if n == 0 or m == 0:
         return 1.0
-    pooled = (a + b) / (n + m)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / m))
-    if se == 0:
-        return 1.0
-    z = abs(a / n - b / m) / se
-    return math.erfc(z / math.sqrt(2))
+    from scipy.stats import fisher_exact
+
+    return float(fisher_exact([[a, n - a], [b, m - b]])[1])
 
 
 MIN_SENTIMENT_N = 10
@@ -146,10 +147,19 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
         if iid in period_of:
             counts[("product", pid)][period_of[iid]] += 1
             names[("product", pid)] = pid
+    touchpoint_of = _touchpoints(store)
+    for iid, side in period_of.items():
+        if side is not None and iid in touchpoint_of:
+            counts[("touchpoint", touchpoint_of[iid])][side] += 1
+            names[("touchpoint", touchpoint_of[iid])] = touchpoint_of[iid]
+    if len({k for k in counts if k[0] == "touchpoint"}) < 2:  # one touchpoint: its share is always 100%
+        counts = {k: c for k, c in counts.items() if k[0] != "touchpoint"}
     keys = [k for k, c in counts.items() if c[out.now] + c["before"] > 0]
     ps = [_p_two_proportions(counts[k][out.now], out.total_now, counts[k]["before"], out.total_before)
           for k in keys]
-    moods = _theme_sentiments(store, period_of, out.now, generic)
+    moods = {("theme sentiment", t): v for t, v in _theme_sentiments(store, period_of, out.now, generic).items()}
+    moods.update({("touchpoint sentiment", t): v
+                  for t, v in _touchpoint_sentiments(store, period_of, out.now, touchpoint_of).items()})
     mood_keys = [t for t, (a, b) in moods.items() if len(a) >= MIN_SENTIMENT_N and len(b) >= MIN_SENTIMENT_N]
     ps += [_p_welch(moods[t][0], moods[t][1]) for t in mood_keys]
     qs = _benjamini_hochberg(ps) if ps else []
@@ -160,10 +170,10 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
             out.changes.append(Change(k[0], k[1], names[k], c[out.now], c["before"],
                                       round(c[out.now] / out.total_now, 4), round(c["before"] / out.total_before, 4),
                                       round(p, 6), round(q, 6)))
-    for t, p, q in zip(mood_keys, ps[len(keys):], qs[len(keys):]):
-        now, before = moods[t]
+    for (kind, t), p, q in zip(mood_keys, ps[len(keys):], qs[len(keys):]):
+        now, before = moods[(kind, t)]
         if q < alpha:
-            out.changes.append(Change("theme sentiment", t, names.get(("theme", t), t), len(now), len(before),
+            out.changes.append(Change(kind, t, names.get((kind.split()[0], t), t), len(now), len(before),
                                       round(sum(now) / len(now), 3), round(sum(before) / len(before), 3),
                                       round(p, 6), round(q, 6)))
     out.changes.sort(key=lambda ch: (ch.q, -abs(ch.share_now - ch.share_before)))
@@ -172,8 +182,35 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     return out
 
 
+def _touchpoints(store: Store) -> dict[str, str]:
+    """Each interaction's touchpoint as the report reads it: the experience score's, else the survey's,
+    else its channel."""
+    return dict(store.db.execute("""
+        select i.id, coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel)
+        from interactions i left join experience e on e.interaction_id = i.id
+        left join survey_scores ss on ss.interaction_id = i.id"""))
+
+
+def _touchpoint_sentiments(store: Store, period_of: dict, now: str,
+                           touchpoint_of: dict[str, str]) -> dict[str, tuple[list, list]]:
+    """Per touchpoint: the sentiment scores of its interactions in the newer period and in the baseline."""
+    out: dict[str, tuple[list, list]] = {}
+    for iid, score in store.db.execute("select interaction_id, sentiment_score from analyses "
+                                       "where sentiment_score is not null"):
+        side = period_of.get(iid)
+        if side is None or iid not in touchpoint_of:
+            continue
+        out.setdefault(touchpoint_of[iid], ([], []))[0 if side == now else 1].append(float(score))
+    return out
+
+
 def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, limit: int = 2) -> list[str]:
-    if ch.kind.startswith("theme"):
+    if ch.kind.startswith("touchpoint"):
+        tps = _touchpoints(store)
+        rows = [(iid, text) for iid, text in store.db.execute(
+            "select a.interaction_id, coalesce(a.analysed_text, '') from analyses a order by a.sentiment_score"
+            + (" desc" if ch.direction == "up" else "")) if tps.get(iid) == ch.key]
+    elif ch.kind.startswith("theme"):
         rows = store.db.execute("""
             select ta.interaction_id, s.text from theme_assignments ta
             join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
