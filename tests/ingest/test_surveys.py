@@ -290,6 +290,11 @@ def test_dates_with_a_dotted_time_and_a_column_that_never_reads(tmp_path):
     assert "first 20 rows all fail" in out[0].message and "--date-format" in out[0].fix
     out = [x for _, x in read_paths([tmp_path / "odd.csv"], ReadOptions(date_format="%Y|%m|%d"))]
     assert len(out) == 30 and out[2].timestamp == "2015-02-03T00:00:00"
+    # one command, two files: the format for one, ISO in the other — both read
+    iso = "\n".join(f"B{n:05d},2026-01-01 {n % 24:02d}:00,Comentario {n}" for n in range(30))
+    (tmp_path / "iso.csv").write_text("Response ID,Submitted at,Comment\n" + iso + "\n")
+    out = [x for _, x in read_paths([tmp_path / "odd.csv", tmp_path / "iso.csv"], ReadOptions(date_format="%Y|%m|%d"))]
+    assert len(out) == 60 and out[-1].timestamp == "2026-01-01T05:00:00"
     # a few bad dates among good ones are each quarantined as before
     mixed = rows.replace("24-02-2015 11.03", "tomorrow-ish")
     (tmp_path / "mixed.csv").write_text("Response ID,Submitted at,Comment\n" + mixed + "\n")

@@ -230,7 +230,8 @@ def parse_timestamp(value: Any, *, source: str | None = None, position: str | No
     Zone-aware values are converted to UTC; naive ones are read in ``timezone``
     (when given) and converted too. The result is written without an offset, so
     every stored timestamp sorts as text. A bare date stays midnight of that date.
-    ``date_format``: a ``strptime`` format tried first (``--date-format``). A time written with dots
+    ``date_format``: a ``strptime`` format tried first (``--date-format``), then ISO 8601 only (so one
+    command can read a file in that format and another in ISO). A time written with dots
     ("24-02-2015 11.35") is read as hours and minutes.
     Returns None for an empty value; raises BadDate for one that cannot be read.
     """
@@ -249,8 +250,12 @@ def parse_timestamp(value: Any, *, source: str | None = None, position: str | No
             try:
                 parsed = dt.datetime.strptime(text, date_format)
             except ValueError as exc:
-                raise BadDate(f"the date {text!r} does not have the form {date_format!r}.", source=source,
-                              position=position, fix="fix this value, or give the --date-format the file uses.") from exc
+                try:  # an ISO date is unambiguous: another file of the same command may write them so
+                    parsed = dt.datetime.fromisoformat(text)
+                except ValueError:
+                    raise BadDate(f"the date {text!r} does not have the form {date_format!r}.", source=source,
+                                  position=position,
+                                  fix="fix this value, or give the --date-format the file uses.") from exc
         else:
             try:
                 parsed = dt.datetime.fromisoformat(text)  # the common case, and never day-first
