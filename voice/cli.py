@@ -1078,10 +1078,10 @@ def changes_cmd(db: DbOption = Path("voice.db"),
 
         _dump(dataclasses.asdict(result))
     elif result.now is None:
-        echo("nothing to compare: the data holds one period (or none) of analysed interactions.")
+        echo(result.note or "nothing to compare: the data holds one period (or none) of analysed interactions.")
     else:
         echo(f"{result.now} ({result.total_now} interactions) against {result.before} ({result.total_before}), "
-             f"by {result.unit}; {result.tested} themes and products tested")
+             f"by {result.unit}; {result.tested} themes, products and touchpoints tested")
         if not result.changes:
             echo("  nothing moved beyond chance.")
         for ch in result.changes:

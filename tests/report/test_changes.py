@@ -109,3 +109,17 @@ def test_a_touchpoint_that_got_worse_is_named(store):
     result = what_changed(store, unit="week")
     assert [(c.kind, c.key, c.direction) for c in result.changes] == [("touchpoint sentiment", "call", "down")]
     assert result.changes[0].quotes  # with what they said
+
+
+def test_a_gap_of_years_is_not_a_baseline(store):
+    # two quarters of data six years apart: nothing to compare, and it says why
+    for n in range(20):
+        add_analysed(store, f"old{n}", f"2020-01-{n % 28 + 1:02d}T10:00:00", "Texto.", customer=None)
+        add_analysed(store, f"new{n}", f"2026-10-{n % 28 + 1:02d}T10:00:00", "Texto.", customer=None)
+    result = what_changed(store, unit="quarter")
+    assert result.now is None and result.changes == []
+    assert "no analysed interactions in the 4 quarters before 2026-Q4" in result.note and "2020-Q1" in result.note
+    # an empty quarter in between is skipped, the ones around it kept
+    add_analysed(store, "mid", "2026-04-02T10:00:00", "Texto.", customer=None)
+    result = what_changed(store, unit="quarter")
+    assert (result.now, result.before) == ("2026-Q4", "2026-Q2")

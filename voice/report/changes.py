@@ -57,6 +57,7 @@ class Changes:
     total_before: int = 0
     tested: int = 0
     changes: list[Change] = field(default_factory=list)
+    note: str | None = None  # why nothing was compared, when nothing was
 
 
 def _p_two_proportions(a: int, n: int, b: int, m: int) -> float:
@@ -127,8 +128,16 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     periods = sorted(set(period_of.values()))
     if len(periods) < 2:
         return out
-    base = periods[-1 - baseline:-1]
     out.now = periods[-1]
+    # the calendar periods just before (a gap of years is not a baseline: 2026-Q4 against 2020-Q1 compared
+    # Spanish tweets with English complaints); an empty one in between is simply skipped
+    before = set(_previous(out.now, out.unit, baseline))
+    base = [p for p in periods[:-1] if p in before]
+    if not base:
+        out.note = (f"nothing to compare: no analysed interactions in the {baseline} {out.unit}s before {out.now} "
+                    f"(the one before with data is {periods[-2]}).")
+        out.now = None
+        return out
     out.before = base[0] if len(base) == 1 else f"{base[0]} to {base[-1]}"
     period_of = {iid: (out.now if p == out.now else "before" if p in base else None) for iid, p in period_of.items()}
     totals = Counter(period_of.values())
@@ -179,6 +188,28 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     out.changes.sort(key=lambda ch: (ch.q, -abs(ch.share_now - ch.share_before)))
     for ch in out.changes:
         ch.quotes = _quotes(store, ch, period_of, out.now)
+    return out
+
+
+def _previous(label: str, unit: str, k: int) -> list[str]:
+    """The labels of the ``k`` calendar periods before ``label`` (2026-W01 -> 2025-W52, ...)."""
+    import datetime as dt
+
+    from .data import _period
+
+    year, rest = label.split("-", 1)
+    if unit == "week":
+        start = dt.date.fromisocalendar(int(year), int(rest[1:]), 1)
+    elif unit == "month":
+        start = dt.date(int(year), int(rest), 1)
+    else:
+        start = dt.date(int(year), 3 * int(rest[1:]) - 2, 1)
+    out = []
+    for _ in range(k):
+        start = start - dt.timedelta(days=7) if unit == "week" else (start - dt.timedelta(days=1)).replace(day=1)
+        if unit == "quarter":
+            start = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+        out.append(_period(start.isoformat(), unit))
     return out
 
 
