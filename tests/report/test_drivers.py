@@ -70,3 +70,20 @@ def test_nps_drivers_compare_customers_who_answered(store):
     assert late["outcome"] == "nps" and late["n"] == len(late_customers & set(nps))   # customers, not interactions
     assert late["impact"] < -4 and late["impact_high"] < 0
     assert key_drivers(store, rows, topical, names, outcome="nps", scores={}) == []
+
+
+def test_a_theme_is_not_charged_with_its_channels_gap(store):
+    # every email is 30 points worse than every survey; the theme appears on half of the emails and changes
+    # nothing within them: its effect is ~0, not the channels' gap
+    rng = random.Random(5)
+    rows, topical = [], {}
+    for n in range(300):
+        email = n % 2 == 0
+        iid = f"i{n}"
+        rows.append(_Row(iid, "email" if email else "survey", "2026-10-01", None, None, None,
+                         rng.gauss(40 if email else 70, 8), "email" if email else "survey", ""))
+        topical[iid] = {"T1": 1.0} if email and n % 4 == 0 else {}
+    d = next(d for d in key_drivers(store, rows, topical, {"T1": "credit report"}) if d["kind"] == "theme")
+    assert d["impact_low"] < 0 < d["impact_high"] and abs(d["impact"]) < 4
+    channel = next(d for d in key_drivers(store, rows, topical, {"T1": "x"}) if d["factor"] == "email")
+    assert channel["impact"] < -25  # the touchpoint itself is compared across channels: the gap is its own
