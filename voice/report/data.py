@@ -665,7 +665,7 @@ def factor_trend(store: Store, *, theme: str | None = None, product: str | None 
     """(unit, rows) for one theme's or product's interactions over time — the theme and product pages of the
     web app: per period (the unit fitting the whole data's span, as the report's trend), the interactions
     with it, their share of the period's interactions, and their mean sentiment and experience (empty
-    below MIN_PERIOD_N interactions, as in the report)."""
+    below MIN_PERIOD_N interactions, as in the report), from the first period that has it."""
     rows = _scope(store, Filters(), since=None, until=None)
     if theme is not None:
         ids = {r[0] for r in store.db.execute(
@@ -684,7 +684,10 @@ def factor_trend(store: Store, *, theme: str | None = None, product: str | None 
             if r.id in ids:
                 having[p].append(r)
     out = []
+    first = min(having, default=None)  # from the factor's first period: years of zeros before it say nothing
     for p in sorted(every):
+        if first is None or p < first:
+            continue
         rs = having.get(p, [])
         agg = _agg(rs) if rs else {"count": 0, "mean_sentiment": None, "negative_share": None,
                                    "mean_experience": None}

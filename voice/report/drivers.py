@@ -109,7 +109,7 @@ def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, s
     return sorted(out, key=lambda r: (-r["rank_score"], r["kind"], r["factor"]))
 
 
-BOOTSTRAP_MAX = 2000  # a side larger than this: its mean's sampling spread from the normal approximation
+BOOTSTRAP_MAX = 200  # a side larger than this: its mean's sampling spread from the normal approximation
 
 
 def _difference(y: np.ndarray, has: np.ndarray, w: np.ndarray | None, rng, digits: int = 1,
