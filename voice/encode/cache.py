@@ -29,6 +29,8 @@ class CachedEncoder:
     """Wraps an encoder; looks each text up before encoding, writes the misses."""
 
     def __init__(self, encoder: Encoder, store: "Store"):
+        while isinstance(encoder, CachedEncoder):  # a cached encoder handed in again: one cache, not two
+            encoder = encoder.encoder
         self.encoder = encoder
         self.store = store
         self.name = encoder.name
