@@ -433,7 +433,18 @@ def test_a_campaign_round_trip_from_the_command_line(tmp_path):
     assert r.exit_code == 0 and "3 outcomes stored for primavera-2026 (3 converted" in r.output, r.output
     r = run("campaigns", "show", "primavera-2026", "--db", db)
     assert r.exit_code == 0 and "targeted: 3 of 6 converted (50.0%" in r.output and "holdout: 0 of 2" in r.output
-    assert "uplift over the holdout" in r.output
+    # a file of sends says nothing of the held-out customers: no made-up 0% baseline
+    assert "no uplift: the results have no row for any of the held-out customers" in r.output
+    import voice as _voice
+
+    with _voice.open(db) as vv:
+        held = [c for (c,) in vv.store.db.execute("select customer_id from campaign_members where arm = 'holdout'")]
+    orders = tmp_path / "orders.csv"  # the shop's orders for everyone: one of the held-out bought too
+    orders.write_text("customer_id,value\n" + f"{held[0]},59.90\n", encoding="utf-8")
+    assert run("campaigns", "import", orders, "--db", db, "--campaign", "primavera-2026").exit_code == 0
+    r = run("campaigns", "show", "primavera-2026", "--db", db)
+    assert "holdout: 1 of 2 converted" in r.output and "uplift over the holdout: +0.0 points" in r.output
+    assert "no difference can be told at this size" in r.output
     assert "primavera-2026" in run("campaigns", "list", "--db", db).output
     assert run("report", "--db", db, "-o", tmp_path / "r.html").exit_code == 0
     report = (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -226,8 +226,10 @@ class Voice:
         key = (str(pipeline) if not isinstance(pipeline, Pipeline) else id(pipeline), str(encoder))
         if key not in self._pipelines:
             pipe = pipeline if isinstance(pipeline, Pipeline) else Pipeline.load(pipeline)
-            enc = CachedEncoder(load_encoder(encoder or pipe.encoder), self.store)
+            spec = encoder or pipe.encoder
+            enc = CachedEncoder(load_encoder(spec), self.store)
             self._pipelines[key] = pipe.build(enc)
+            pipe.encoder_spec = spec if isinstance(spec, str) else None  # what worker processes load
         self._sync_catalog(self._pipelines[key])
         return self._pipelines[key]
 
@@ -287,15 +289,9 @@ class Voice:
 
     def _sync_catalog(self, pipe: "Pipeline") -> None:
         """Steps that read the database's product catalog get its current version."""
-        from .products.store import catalog_version, load_catalog
+        from .pipeline.pipeline import sync_catalog
 
-        version = None
-        for step in pipe._built.values():
-            if getattr(step, "from_store", False):
-                version = catalog_version(self.store) if version is None else version
-                if getattr(step, "store_version", None) != version:
-                    step.use_catalog(load_catalog(self.store))
-                    step.store_version = version
+        sync_catalog(pipe, self.store)
 
     def import_products(self, path: str | Path, *, replace: bool = False) -> "CatalogImport":
         """Your products, from a YAML or CSV catalog (id, name, category, price, aliases per language), into
@@ -307,14 +303,15 @@ class Voice:
 
     def analyze(self, pipeline: "str | Path | Pipeline | None" = None, *, all: bool = False,  # noqa: A002
                 encoder: "str | Encoder | None" = None, batch_size: int = 64, limit: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> "AnalyzeReport":
+                progress: Callable[[int, int], None] | None = None, workers: int = 1) -> "AnalyzeReport":
         """Run the analysis pipeline over interactions not analysed yet (``all``:
         every one again): language, sentences, sentiment, intents, keyphrases,
-        product mentions and aspect sentiment, stored with their provenance."""
+        product mentions and aspect sentiment, stored with their provenance. ``workers``: processes to
+        run it in (each loads the models once; the results are the same as with one)."""
         from .pipeline import analyze
 
         return analyze(self.store, self.pipeline(pipeline, encoder=encoder), all=all, batch_size=batch_size,
-                       progress=progress, limit=limit)
+                       progress=progress, limit=limit, workers=workers)
 
     def correct(self, interaction_id: str, field: str, value: "str | Sequence[str]", *, sentence: int | None = None,
                 by: str | None = None, note: str | None = None):
@@ -452,8 +449,10 @@ class Voice:
         and the campaign recorded: who was targeted, who was held out (a random ``holdout`` share of the
         segment, kept out of the CSV to measure against), when, by which criteria."""
         from .campaigns import record_campaign
-        from .segments import write_csv
+        from .segments import PRESETS, write_csv
 
+        if preset not in PRESETS:  # checked before anything is recorded
+            raise InputError(f"unknown CSV preset {preset!r}.", fix=f"use one of: {', '.join(PRESETS)}.")
         seg = self.segment(product, min_interest=min_interest, consent=consent,
                            exclude_open_complaints=exclude_open_complaints, stages=stages)
         criteria = {"consent": consent, "exclude_open_problems": exclude_open_complaints, "stages": stages or [],

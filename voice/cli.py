@@ -311,6 +311,8 @@ def analyze(db: DbOption = Path("voice.db"),
             batch_size: int = 64,
             list_components: Annotated[bool, typer.Option("--list-components", help="List the components a pipeline can name.")] = False,
             score: Annotated[bool, typer.Option("--score/--no-score", help="Re-score the customers whose analysis changed.")] = True,
+            workers: Annotated[Optional[int], typer.Option(
+                help="Processes to analyse in (default: the cores, as memory allows; 1: this process only).")] = None,
             quiet: QuietOption = False) -> None:
     """Language, sentences, sentiment, intents, keyphrases and product mentions for
     every interaction not analysed yet; results are stored with the models behind them.
@@ -322,8 +324,13 @@ def analyze(db: DbOption = Path("voice.db"),
         return
     v = _open(db)
     try:
+        from .pipeline.parallel import default_workers
+
+        if workers is not None and workers < 1:
+            raise typer.BadParameter("give 1 or more.", param_hint="--workers")
         report = _with_progress(quiet, "analyze", lambda p: v.analyze(
-            pipeline, all=all_, encoder=encoder, batch_size=batch_size, progress=p), unit="interactions")
+            pipeline, all=all_, encoder=encoder, batch_size=batch_size, progress=p,
+            workers=workers or default_workers()), unit="interactions")
     except VoiceError as exc:
         raise _fail(exc) from exc
     if not quiet:
@@ -621,6 +628,10 @@ def export_segment(product: Annotated[str, typer.Option(help="The product id (vo
         raise typer.BadParameter(str(exc), param_hint="--min-interest") from exc
     left = ", ".join(f"{n} {why}" for why, n in sorted(camp.criteria["excluded"].items()))
     echo(f"wrote {len(camp.targeted)} customers to {output}" + (f" (left out: {left})" if left else ""))
+    no_email = sum(1 for r in camp.targeted if not r.get("email"))
+    if no_email:
+        echo(f"  {no_email} of them have no e-mail address in the CRM (a phone at most): an e-mail tool cannot "
+             "reach them")
     held = f"; {len(camp.holdout)} held out at random to compare with" if camp.holdout else \
         "; no holdout (--holdout 0.1 keeps one in ten out to measure against)"
     echo(f"campaign {camp.id!r} recorded{held}.")

@@ -162,3 +162,63 @@ def test_forgetting_a_customer_removes_their_campaign_rows(store, tmp_path):
     forget(store, "C001")
     for table in ("campaign_members", "campaign_outcomes"):
         assert store.db.execute(f"select count(*) from {table} where customer_id = 'C001'").fetchone()[0] == 0
+
+
+def test_a_results_file_of_sends_gives_no_made_up_baseline(store, tmp_path):
+    _interested(store)
+    camp = record_campaign(store, segment(store, "airpure-500", consent="marketing"), "sends", holdout=0.2)
+    path = tmp_path / "sends.csv"  # the campaign tool lists only whom it sent to
+    path.write_text("customer_id,contacted,converted\n" + "".join(
+        f"{r['customer_id']},yes,{'yes' if n % 20 == 0 else 'no'}\n" for n, r in enumerate(camp.targeted)),
+        encoding="utf-8")
+    import_outcomes(store, path, campaign="sends")
+    res = campaign_results(store, "sends")
+    assert res.uplift is None and not res.significant
+    assert "no row for any of the held-out customers" in "\n".join(res.describe())
+
+
+def test_without_a_holdout_the_comparison_is_not_called_the_campaigns_effect(store, tmp_path):
+    _interested(store)
+    store.db.conn.executemany("insert into customers (id, name) values (?, ?)", [(f"R{i}", "x") for i in range(200)])
+    camp = record_campaign(store, segment(store, "airpure-500", consent="marketing", min_interest=0.8), "nohold")
+    path = tmp_path / "orders.csv"
+    path.write_text("customer_id,converted\n" + "".join(f"{r['customer_id']},yes\n" for r in camp.targeted[::3])
+                    + "".join(f"R{i},yes\n" for i in range(0, 200, 50)), encoding="utf-8")
+    import_outcomes(store, path, campaign="nohold")
+    res = campaign_results(store, "nohold")
+    text = "\n".join(res.describe())
+    assert res.baseline == "rest" and res.uplift > 0 and not res.significant
+    assert "not a random comparison" in text and "raised conversion" not in text
+
+
+def test_several_rows_for_a_customer_add_up_and_a_later_file_keeps_the_earlier(store, tmp_path):
+    _interested(store, 20)
+    record_campaign(store, segment(store, "airpure-500", consent="marketing"), "merge")
+    (tmp_path / "opens.csv").write_text("customer_id,contacted,responded\nC001,yes,yes\nC002,yes,no\n",
+                                        encoding="utf-8")
+    import_outcomes(store, tmp_path / "opens.csv", campaign="merge")
+    (tmp_path / "orders.csv").write_text("customer_id,converted,value,Campaign Name\n"
+                                         "C001,yes,100,Spring Newsletter\nC001,no,50,Spring Newsletter\n",
+                                         encoding="utf-8")
+    report = import_outcomes(store, tmp_path / "orders.csv", campaign="merge")  # --campaign wins over the column
+    assert report.stored == 1 and report.repeated == 1 and not report.problems
+    row = store.db.execute("select contacted, responded, converted, value from campaign_outcomes "
+                           "where customer_id = 'C001'").fetchone()
+    assert row == (1, 1, 1, 150.0)
+    res = campaign_results(store, "merge")
+    t = res.arms["targeted"]
+    assert t.responded.k == 1 and t.responded.n == t.contacted == 20  # a rate, never above 100%
+
+
+def test_a_second_export_the_same_day_is_another_campaign(store, tmp_path):
+    import datetime as dt
+
+    from voice.campaigns import holdout_size
+
+    _interested(store, 20)
+    day = dt.datetime(2026, 12, 2, tzinfo=dt.timezone.utc)
+    first = record_campaign(store, segment(store, "airpure-500", consent="marketing", min_interest=0.8), now=day)
+    second = record_campaign(store, segment(store, "airpure-500", consent="marketing"), now=day)
+    assert (first.id, second.id) == ("airpure-500-2026-12-02", "airpure-500-2026-12-02-2")
+    assert len(campaigns(store)) == 2  # the first list, maybe sent already, is kept as it was
+    assert [holdout_size(n, s) for n, s in ((3, 0.5), (5, 0.1), (1, 0.5), (100, 0.1), (10, 0))] == [1, 1, 0, 10, 0]

@@ -232,3 +232,11 @@ def test_a_consent_date_is_a_date_not_a_yes_no_flag(tmp_path):
     one, two = read_csv(path)
     assert one.consent == {"marketing": True} and one.attributes["consent_date"] == "2021-03-14"
     assert two.consent == {"marketing": False} and "consent_date" not in two.attributes
+
+
+def test_a_partial_consent_date_is_kept_as_written_not_completed():
+    from voice.ingest.customers import _date_text
+
+    # dateutil fills what is missing from today: "2024" would become this month and day of 2024
+    assert [_date_text(x) for x in ("2024", "March 2024", "1", "3 March 2024", "14/03/2021")] == \
+        ["2024", "March 2024", "1", "2024-03-03", "2021-03-14"]

@@ -87,3 +87,20 @@ def test_a_theme_is_not_charged_with_its_channels_gap(store):
     assert d["impact_low"] < 0 < d["impact_high"] and abs(d["impact"]) < 4
     channel = next(d for d in key_drivers(store, rows, topical, {"T1": "x"}) if d["factor"] == "email")
     assert channel["impact"] < -25  # the touchpoint itself is compared across channels: the gap is its own
+
+
+def test_a_factor_met_once_per_channel_gets_no_narrow_interval(store):
+    # pure noise over 6 channels, the factor on one interaction of each: no channel has it 3 times
+    rng = random.Random(7)
+    rows, topical = [], {}
+    for n in range(300):
+        iid = f"i{n}"
+        rows.append(_Row(iid, f"ch{n % 6}", "2026-10-01", None, None, None, rng.gauss(50, 20), "web", ""))
+        topical[iid] = {"T1": 1.0} if n < 6 else {}
+    assert not [d for d in key_drivers(store, rows, topical, {"T1": "rare"}) if d["kind"] == "theme"]
+
+
+def test_with_minus_without_is_the_impact_shown(store):
+    rows, topical, names = _rows(store)
+    for d in key_drivers(store, rows, topical, names):
+        assert abs((d["mean_with"] - d["mean_without"]) - d["impact"]) < 0.11

@@ -191,3 +191,18 @@ def test_words_match_their_inflections(corpus):
 def test_names_match_in_every_language(corpus):
     # a name or code means the same in both: an English query finds the Spanish "Envío Express" by it
     assert "S3" in ids(search(corpus, "problems with Express", mode="text"))
+
+
+def test_the_query_language_follows_the_data(corpus):
+    from voice.search.hybrid import _query_lang
+
+    from tests.helpers import add_analysed
+
+    assert _query_lang(corpus, "hotel") is None  # in no message yet, and the detector is unsure of one word
+    for n in range(4):
+        add_analysed(corpus, f"H{n}", "2026-10-20T10:00:00", "The hotel was fine.", channel="email", customer="C001")
+        corpus.db.execute("update analyses set lang = 'en' where interaction_id = ?", [f"H{n}"])
+    assert _query_lang(corpus, "hotel") == "en"  # this connection's own writes are seen at once
+    for n in range(4):
+        corpus.db.execute("update analyses set lang = 'es' where interaction_id = ?", [f"H{n}"])
+    assert _query_lang(corpus, "hotel") == "es"

@@ -413,6 +413,7 @@ def test_a_customer_directory_with_lookup(client):
     none = client.get("/customers", params={"q": "nobody-like-this"}).text
     assert "No customer matches" in none
     assert client.get("/customers", params={"page": "x"}).status_code == 400
+    assert client.get("/customers", params={"page": "9" * 30}).status_code == 200  # past the end: an empty page
     assert client.get("/customers", params={"page": "2"}).status_code == 200
 
 
@@ -530,6 +531,7 @@ def test_search_page_narrows_by_facets_with_counts(client, demo_db):
     page = client.get("/search", params={"q": "entrega tarde"}).text
     assert "In these results" in page and 'id="facet-channel"' in page
     assert client.get("/search", params={"sentiment": "negative", "page": "x"}).status_code == 400
+    assert client.get("/search", params={"sentiment": "negative", "page": "9" * 30}).status_code == 200
 
 
 def test_a_marketer_records_a_campaign_from_the_segments_page(demo_copy):

@@ -63,23 +63,33 @@ def record_campaign(store: Store, seg: Segment, name: str | None = None, *, hold
                     now: dt.datetime | None = None) -> Campaign:
     """Record the campaign a segment export makes and split its customers into arms: a random
     ``holdout`` share (0-0.5) is kept out of the CSV, the rest are ``targeted``. ``name`` defaults
-    to the product and today's date. Exporting again under the same name replaces the campaign's
-    customers while it has no outcomes; once outcomes are imported its customers are fixed."""
+    to the product and today's date (a second export that day gets "(2)": a list already sent is never
+    replaced). Exporting again under a name you give replaces that campaign's customers while it has no
+    outcomes; once outcomes are imported its customers are fixed."""
     if not 0.0 <= holdout <= 0.5:
         raise InputError(f"a holdout of {holdout:g} is not a share between 0 and 0.5.",
                          fix="give --holdout as a share of the segment, e.g. 0.1 for one customer in ten.")
     now = now or dt.datetime.now(dt.timezone.utc)
-    name = (name or f"{seg.product_id} {now.date().isoformat()}").strip()
-    cid = campaign_id(name)
     db = store.db
-    if db.execute("select 1 from campaign_outcomes where campaign_id = ? limit 1", [cid]).fetchone():
-        raise InputError(f"campaign {cid!r} already has outcomes; its customers cannot change.",
-                         fix="give the new export another --campaign name.")
+    if name:
+        name = name.strip()
+        cid = campaign_id(name)
+        if db.execute("select 1 from campaign_outcomes where campaign_id = ? limit 1", [cid]).fetchone():
+            raise InputError(f"campaign {cid!r} already has outcomes; its customers cannot change.",
+                             fix="give the new export another --campaign name.")
+    else:  # the product and the date; a second export that day is another campaign, never a replacement
+        name = f"{seg.product_id} {now.date().isoformat()}"
+        cid, n = campaign_id(name), 1
+        while db.execute("select 1 from campaigns where id = ?", [cid]).fetchone():
+            n += 1
+            cid = campaign_id(f"{name} {n}")
+        if n > 1:
+            name = f"{name} ({n})"
     rows = list(seg.rows)
     rng = random.Random(seed if seed is not None else int(hashlib.sha1(cid.encode()).hexdigest()[:12], 16))
     order = list(range(len(rows)))
     rng.shuffle(order)
-    held = set(order[:round(holdout * len(rows))])
+    held = set(order[:holdout_size(len(rows), holdout)])
     camp = Campaign(cid, name, seg.product_id, now.isoformat(timespec="seconds"),
                     {"product": seg.product_id, "min_interest": seg.min_interest, **(criteria or {}),
                      "holdout": holdout, "excluded": dict(seg.excluded)}, holdout,
@@ -95,6 +105,14 @@ def record_campaign(store: Store, seg: Segment, name: str | None = None, *, hold
             [(cid, r["customer_id"], arm, r.get("interest"), r.get("stage"))
              for arm, part in (("targeted", camp.targeted), ("holdout", camp.holdout)) for r in part])
     return camp
+
+
+def holdout_size(n: int, share: float) -> int:
+    """How many of ``n`` to hold out: the share rounded down, but at least one on each side when there is a
+    share and two customers (round() took 2 of 3 at 0.5, and none of 5 at 0.1)."""
+    if share <= 0 or n < 2:
+        return 0
+    return min(n - 1, max(1, int(share * n)))
 
 
 def campaigns(store: Store) -> list[dict]:
@@ -205,12 +223,14 @@ class CampaignResults:
     uplift: float | None                       # targeted conversion - baseline conversion
     uplift_interval: tuple[float, float] | None
     auc_members: tuple[float, tuple[float, float]] | None    # interest at export, over the campaign's customers
-    auc_everyone: tuple[float, tuple[float, float]] | None   # interest now, over every customer (none = 0)
+    note: str | None = None                    # why there is no comparison, when there is none
     auc_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def significant(self) -> bool:
-        return self.uplift_interval is not None and (self.uplift_interval[0] > 0 or self.uplift_interval[1] < 0)
+        """The holdout comparison's interval excludes 0 (a comparison with the rest is never called so)."""
+        return (self.baseline == "holdout" and self.uplift_interval is not None
+                and (self.uplift_interval[0] > 0 or self.uplift_interval[1] < 0))
 
     def describe(self) -> list[str]:
         """The results as sentences a marketer reads."""
@@ -228,17 +248,22 @@ class CampaignResults:
                        + (f", value {arm.value:,.2f}" if arm.value else ""))
         if self.uplift is not None:
             lo, hi = self.uplift_interval
-            verdict = ("the campaign raised conversion" if lo > 0 else "the targeted converted less" if hi < 0
-                       else "no difference can be told at this size")
+            if self.baseline == "holdout":
+                verdict = ("the campaign raised conversion" if lo > 0 else "the targeted converted less" if hi < 0
+                           else "no difference can be told at this size")
+            else:  # the rest were not set aside at random: a difference may be who was chosen
+                verdict = (("the targeted converted more" if lo > 0 else "the targeted converted less" if hi < 0
+                            else "no difference can be told at this size")
+                           + " — not a random comparison: the targeted were chosen for their interest, so this is "
+                             "not the campaign's effect (a --holdout measures that)")
             out.append(f"uplift over the {self.baseline}: {100 * self.uplift:+.1f} points (95% CI {100 * lo:+.1f} to "
                        f"{100 * hi:+.1f}): {verdict}.")
+        elif self.note:
+            out.append(f"no uplift: {self.note}.")
         if self.auc_members is not None:
             a, (lo, hi) = self.auc_members
             out.append(f"interest scores ranked the converters first with AUC {a:.2f} (95% CI {lo:.2f}-{hi:.2f}; "
                        f"0.5 is chance) among the campaign's customers")
-        if self.auc_everyone is not None:
-            a, (lo, hi) = self.auc_everyone
-            out.append(f"over every customer, AUC {a:.2f} (95% CI {lo:.2f}-{hi:.2f})")
         return out
 
     def as_dict(self) -> dict:
@@ -250,10 +275,13 @@ class CampaignResults:
 
 
 def campaign_results(store: Store, cid: str) -> CampaignResults:
-    """Conversion per arm with Wilson intervals; the uplift of the targeted over the holdout (over
-    every other customer when there is no holdout) with Newcombe's interval; the AUC of the interest
-    scores. A campaign customer with no outcome row counts as not converted (results files often list
-    only the converters); ``contacted`` missing means the targeted were all contacted."""
+    """Conversion per arm with Wilson intervals; the uplift of the targeted over the holdout with
+    Newcombe's interval; the AUC of the interest scores among the campaign's customers. A campaign customer
+    with no outcome row counts as not converted (results files often list only the converters) — but only
+    in an arm the results cover at all: a file of the campaign tool's sends says nothing of the held-out
+    customers, and 0% for them would be a made-up baseline, so no uplift is given then. With no holdout the
+    targeted are compared with every other customer (when the results cover some), said to be no random
+    comparison. ``contacted`` missing means a targeted customer was contacted."""
     row = _campaign_row(store, cid)
     cid, name, product, created, criteria, _share = row
     db = store.db
@@ -264,37 +292,44 @@ def campaign_results(store: Store, cid: str) -> CampaignResults:
                            "where campaign_id = ?", [cid])}
     everyone = db.execute("select count(*) from customers").fetchone()[0]
     arms: dict[str, Arm] = {}
+    covered: dict[str, int] = {}
     for arm_name in ("targeted", "holdout", "rest"):
         ids = ([c for c, (a, _) in members.items() if a == arm_name] if arm_name != "rest"
                else [c for c in outcomes if c not in members])
         n = len(ids) if arm_name != "rest" else max(0, everyone - len(members))
         got = [outcomes.get(c) for c in ids]
+        covered[arm_name] = sum(1 for o in got if o)
         converted = sum(1 for o in got if o and o[2])
-        contacted_known = [o for o in got if o and o[0] is not None]
-        contacted = (sum(1 for o in contacted_known if o[0]) if contacted_known
-                     else (n if arm_name == "targeted" else None))
-        responded_known = [o for o in got if o and o[1] is not None]
-        responded = (Rate(sum(1 for o in responded_known if o[1] and (o[0] is None or o[0])), contacted)
-                     if responded_known and contacted else None)
+        contacted = responded = None
+        if arm_name == "targeted":
+            reached = [o for o in got if not o or o[0] is None or o[0]]  # unknown counts as contacted
+            contacted = len(reached)
+            if any(o and o[1] is not None for o in got) and contacted:
+                responded = Rate(sum(1 for o in reached if o and o[1]), contacted)
         value = sum((o[3] or 0.0) for o in got if o and o[2])
         arms[arm_name] = Arm(arm_name, n, Rate(converted, n), responded, contacted, value)
-    baseline = "holdout" if arms["holdout"].customers else ("rest" if arms["rest"].customers else None)
+    baseline = note = None
+    if arms["holdout"].customers:
+        if covered["holdout"]:
+            baseline = "holdout"
+        else:
+            note = ("the results have no row for any of the held-out customers, so they cannot be compared: import "
+                    "the shop's orders for everyone (the campaign tool lists only whom it sent to)")
+    elif arms["rest"].customers and covered["rest"]:
+        baseline = "rest"
+    elif outcomes:
+        note = ("no holdout, and the results cover no one outside the campaign: there is nothing to compare with "
+                "(export with --holdout 0.1 next time)")
     uplift = interval = None
-    if baseline and arms["targeted"].customers and outcomes:
+    if baseline and arms["targeted"].customers:
         t, b = arms["targeted"].converted, arms[baseline].converted
         uplift, interval = t.value - b.value, newcombe(t, b)
-    # did the interest scores rank the converters high?
+    # did the interest scores at export rank the converters high, among the customers the campaign chose?
     conv = {c for c, o in outcomes.items() if o[2]}
     scored = [(interest or 0.0, c in conv) for c, (_, interest) in members.items()]
     auc_members = auc([s for s, y in scored if y], [s for s, y in scored if not y]) if outcomes else None
-    auc_everyone = None
-    if outcomes and product:
-        now = dict(db.execute("select customer_id, score from interest where product_id = ?", [product]))
-        all_ids = [r[0] for r in db.execute("select id from customers")]
-        auc_everyone = auc([now.get(c, 0.0) for c in all_ids if c in conv],
-                           [now.get(c, 0.0) for c in all_ids if c not in conv])
     return CampaignResults(cid, name, product, created, json.loads(criteria or "{}"), len(outcomes), arms,
-                           baseline, uplift, interval, auc_members, auc_everyone,
+                           baseline, uplift, interval, auc_members, note,
                            {"converters": len(conv), "campaign customers": len(members), "customers": everyone})
 
 

@@ -41,6 +41,7 @@ class OutcomeImport:
     stored: int = 0                    # customers whose outcome is now stored
     converted: int = 0
     outside: int = 0                   # known customers the campaign did not choose (counted as "rest")
+    repeated: int = 0                  # rows for a customer already in the file: merged (flags or-ed, values summed)
     problems: list[InputError] = field(default_factory=list)   # rows left out, each with its row and fix
 
 
@@ -59,8 +60,10 @@ def import_outcomes(store: Store, path: str | Path, *, campaign: str | None = No
                     options: ReadOptions | None = None, sheet: str | None = None,
                     now: dt.datetime | None = None) -> OutcomeImport:
     """Store each row's outcome for ``campaign`` (or the campaign named in the file's campaign column;
-    when neither says and there is one campaign, that one). A row for a customer already imported is
-    replaced (the tool's latest word counts). A value with no conversion column means a conversion."""
+    when neither says and there is one campaign, that one; ``campaign`` wins over the column). Several rows
+    for one customer are merged: a flag is yes if any row says yes, the values add up. A customer imported
+    before keeps what the earlier file said that this one does not (opens first, orders later). A value
+    with no conversion column means a conversion."""
     from . import _campaign_row, campaigns
 
     path = Path(path)
@@ -86,10 +89,11 @@ def import_outcomes(store: Store, path: str | Path, *, campaign: str | None = No
     if campaign is not None:
         _campaign_row(store, campaign)  # NotFound with the known ids
     db = store.db
-    by_email = {}
+    by_email: dict[str, str | None] = {}
     if cols.index("email") is not None:
-        by_email = dict(db.execute("select lower(value), customer_id from identities where kind = 'email' "
-                                   "and customer_id is not null"))
+        for address, customer in db.execute("select distinct lower(value), customer_id from identities "
+                                            "where kind = 'email' and customer_id is not null"):
+            by_email[address] = customer if address not in by_email else None  # shared: ambiguous
     ids = {r[0] for r in db.execute("select id from customers")}
     stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
     report = OutcomeImport(campaign or "")
@@ -101,8 +105,8 @@ def import_outcomes(store: Store, path: str | Path, *, campaign: str | None = No
             report.problems.append(row.problem)
             continue
         try:
-            cid = cell_text(cols.value(row, "campaign")) if cols.index("campaign") is not None else ""
-            cid = cid or campaign
+            # the campaign named on the command line wins: a tool's own "Campaign Name" column is not ours
+            cid = campaign or (cell_text(cols.value(row, "campaign")) if cols.index("campaign") is not None else "")
             if cid not in known:
                 from . import campaign_id
 
@@ -114,6 +118,10 @@ def import_outcomes(store: Store, path: str | Path, *, campaign: str | None = No
             customer = cell_text(cols.value(row, "customer_id"))
             email = cell_text(cols.value(row, "email")).lower()
             who = customer if customer in ids else by_email.get(email)
+            if who is None and email in by_email:
+                raise MalformedRecord(f"the e-mail {email!r} belongs to more than one customer.",
+                                      source=source, position=pos,
+                                      fix="name the customer by the CRM id (a customer_id column).")
             if who is None:
                 raise MalformedRecord(f"no customer {customer or email or '(empty)'!r} in the database.",
                                       source=source, position=pos,
@@ -137,12 +145,20 @@ def import_outcomes(store: Store, path: str | Path, *, campaign: str | None = No
         except InputError as exc:
             report.problems.append(exc)
             continue
-        stored[(cid, who)] = (cid, who, _int(flags["contacted"]), _int(flags["responded"]),
-                              _int(flags["converted"]), value, source, stamp)
+        new = (_int(flags["contacted"]), _int(flags["responded"]), _int(flags["converted"]), value)
+        if (cid, who) in stored:  # several rows for one customer (one per order, one per send): together
+            report.repeated += 1
+            new = _merge(stored[(cid, who)][2:6], new)
+        stored[(cid, who)] = (cid, who, *new, source, stamp)
     with db.conn:
+        # a later file adds what it says and keeps what an earlier one said (opens, then orders)
         db.conn.executemany(
-            "insert or replace into campaign_outcomes (campaign_id, customer_id, contacted, responded, converted, "
-            "value, source, imported_at) values (?, ?, ?, ?, ?, ?, ?, ?)", list(stored.values()))
+            "insert into campaign_outcomes (campaign_id, customer_id, contacted, responded, converted, value, "
+            "source, imported_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (campaign_id, customer_id) do update "
+            "set contacted = coalesce(excluded.contacted, contacted), "
+            "responded = coalesce(excluded.responded, responded), "
+            "converted = coalesce(excluded.converted, converted), value = coalesce(excluded.value, value), "
+            "source = excluded.source, imported_at = excluded.imported_at", list(stored.values()))
     members = {(c, m) for c, m in db.execute("select campaign_id, customer_id from campaign_members")}
     report.stored = len(stored)
     report.converted = sum(1 for v in stored.values() if v[4])
@@ -150,6 +166,14 @@ def import_outcomes(store: Store, path: str | Path, *, campaign: str | None = No
     if not report.campaign_id and stored:
         report.campaign_id = next(iter(stored))[0]
     return report
+
+
+def _merge(a: tuple, b: tuple) -> tuple:
+    """Two rows of one customer: a flag is yes when either says yes (no when one says no and the other
+    nothing), the values add up."""
+    flags = tuple(None if x is None and y is None else int(bool(x) or bool(y)) for x, y in zip(a[:3], b[:3]))
+    value = None if a[3] is None and b[3] is None else (a[3] or 0.0) + (b[3] or 0.0)
+    return (*flags, value)
 
 
 def _int(flag: bool | None) -> int | None:

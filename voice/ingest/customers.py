@@ -127,9 +127,14 @@ def _date_text(value: Any) -> str:
     try:
         from dateutil import parser
 
-        return parser.parse(text, dayfirst=not re.match(r"\d{4}-", text)).date().isoformat()
+        first = not re.match(r"\d{4}-", text)
+        # a date missing its day, month or year ("2024", "March 2024") would be completed from today's:
+        # parsed twice with different defaults, it must come out the same to be a whole date
+        a = parser.parse(text, dayfirst=first, default=dt.datetime(2000, 1, 1))
+        b = parser.parse(text, dayfirst=first, default=dt.datetime(2001, 2, 2))
     except (ValueError, OverflowError):
         return text
+    return a.date().isoformat() if a.date() == b.date() else text
 
 
 def parse_flag(value: Any) -> bool | None:

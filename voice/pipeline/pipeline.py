@@ -39,11 +39,18 @@ class Pipeline:
     source: str = "<memory>"
     timings: dict[str, float] = field(default_factory=dict, repr=False)  # seconds per step, summed over calls
     encoder_name: str | None = None
+    encoder_spec: str | None = None  # the name or folder the encoder was loaded from (None: an object was given)
     _built: dict[str, Component] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled unbuilt (what worker processes receive): each builds its own components."""
+        state = dict(self.__dict__)
+        state["_built"], state["timings"] = {}, {}
+        return state
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Pipeline":
@@ -122,3 +129,17 @@ def _resolve_paths(settings: dict[str, Any]) -> dict[str, Any]:
         if not value.is_absolute() and not value.exists() and shipped_path(value) is not None:
             out[key] = str(shipped_path(value))  # "models/sentiment": the shipped head, wherever voice is
     return out
+
+
+def sync_catalog(pipe: Pipeline, store: Any) -> None:
+    """Steps that read the database's product catalog get its current version (loaded only when it
+    changed since the step last read it)."""
+    from ..products.store import catalog_version, load_catalog
+
+    version = None
+    for step in pipe._built.values():
+        if getattr(step, "from_store", False):
+            version = catalog_version(store) if version is None else version
+            if getattr(step, "store_version", None) != version:
+                step.use_catalog(load_catalog(store))
+                step.store_version = version

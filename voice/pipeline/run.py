@@ -110,8 +110,9 @@ def people_words(store: Store, ids: list[str]) -> dict[str, frozenset[str]]:
 
 
 def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: int = 64,  # noqa: A002
-            progress: Progress | None = None, limit: int | None = None) -> AnalyzeReport:
-    """Analyse interactions not analysed yet (``all``: every one again)."""
+            progress: Progress | None = None, limit: int | None = None, workers: int = 1) -> AnalyzeReport:
+    """Analyse interactions not analysed yet (``all``: every one again). ``workers`` > 1: in that many
+    processes (voice.pipeline.parallel), when there are more than MIN_PARALLEL interactions to analyse."""
     start = time.perf_counter()
     db = store.db
     with db.atomic():
@@ -129,20 +130,18 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
         total = min(total, limit)
     done = 0
     given: frozenset[str] | None = None  # read once, when there is something to analyse
+    if (workers > 1 and total > MIN_PARALLEL and store.path not in (None, ":memory:")
+            and pipeline.encoder_spec is not None):  # an encoder object handed in cannot be loaded again
+        _analyze_parallel(store, pipeline, run_id, report, pending_sql, params, total, batch_size, workers,
+                          progress)
+        done = total
     while done < total:
         rows = [dict(r) for r in db.query(
             f"select x.id, x.channel, x.direction, x.text {pending_sql} order by x.timestamp, x.id limit ?",
             [*params, min(batch_size, total - done)])]
         if not rows:
             break
-        turns: dict[str, list[tuple[int, str, str]]] = {}
-        call_ids = [r["id"] for r in rows if r["channel"] == "call"]
-        if call_ids:
-            for iid, idx, role, text in db.execute(
-                    f"select interaction_id, idx, role, text from turns where interaction_id in "
-                    f"({','.join('?' * len(call_ids))}) order by interaction_id, idx", call_ids):
-                turns.setdefault(iid, []).append((idx, role, text))
-        docs = [to_doc(r, turns.get(r["id"], [])) for r in rows]
+        docs = _docs(store, rows)
         if given is None:
             given = given_names(store)
         own = people_words(store, [r["id"] for r in rows])
@@ -158,11 +157,68 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
         if progress:
             progress(done, total)
     report.seconds = time.perf_counter() - start
-    report.step_seconds = dict(pipeline.timings)
+    report.step_seconds = {**dict(pipeline.timings), **(report.step_seconds or {})}
     with db.atomic():
         db.execute("update analysis_runs set finished_at = ?, status = 'done', analysed = ? where id = ?",
                    [utc_now(), report.analysed, run_id])
     return report
+
+
+MIN_PARALLEL = 200  # fewer interactions than this are analysed in this process: starting workers costs more
+
+
+def _docs(store: Store, rows: list[dict]) -> list[Doc]:
+    turns: dict[str, list[tuple[int, str, str]]] = {}
+    call_ids = [r["id"] for r in rows if r["channel"] == "call"]
+    if call_ids:
+        for iid, idx, role, text in store.db.execute(
+                f"select interaction_id, idx, role, text from turns where interaction_id in "
+                f"({','.join('?' * len(call_ids))}) order by interaction_id, idx", call_ids):
+            turns.setdefault(iid, []).append((idx, role, text))
+    return [to_doc(r, turns.get(r["id"], [])) for r in rows]
+
+
+def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: AnalyzeReport, pending_sql: str,
+                      params: list, total: int, batch_size: int, workers: int, progress: Progress | None) -> None:
+    """The pending interactions' ids are read first (the writer changes what is pending), then batches of
+    Docs go to the workers and come back to be written here, in order."""
+    from .parallel import run_parallel
+
+    ids = [r[0] for r in store.db.execute(f"select x.id {pending_sql} order by x.timestamp, x.id limit ?",
+                                          [*params, total])]
+
+    def batches():
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start:start + batch_size]
+            rows = {r["id"]: dict(r) for r in store.db.query(
+                f"select x.id, x.channel, x.direction, x.text from interactions x where x.id in "
+                f"({','.join('?' * len(chunk))})", chunk)}
+            docs = _docs(store, [rows[i] for i in chunk if i in rows])
+            own = people_words(store, [d.interaction_id for d in docs])
+            for d in docs:
+                d.extra["people"] = own.get(d.interaction_id, frozenset())
+            yield docs
+
+    def write(docs: list[Doc], vectors: list[tuple]) -> None:
+        if vectors:
+            with store.db.atomic():
+                store.db.conn.executemany(
+                    "insert or ignore into embeddings (text_hash, model, dim, vector) values (?, ?, ?, ?)", vectors)
+        _write(store, docs, run_id, pipeline.label)
+
+    done = 0
+
+    def on_done(docs: list[Doc]) -> None:
+        nonlocal done
+        live = sum(1 for d in docs if d.text.strip())
+        report.analysed += live
+        report.skipped += len(docs) - live
+        done += len(docs)
+        if progress:
+            progress(done, total)
+
+    report.step_seconds = run_parallel(store, pipeline, batches(), workers=workers, given=given_names(store),
+                                       write=write, on_done=on_done)
 
 
 def _write(store: Store, docs: list[Doc], run_id: int, label: str) -> None:

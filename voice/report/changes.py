@@ -238,9 +238,12 @@ def _touchpoint_sentiments(store: Store, period_of: dict, now: str,
 def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, limit: int = 2) -> list[str]:
     if ch.kind.startswith("touchpoint"):
         tps = _touchpoints(store)
+        # a sentiment shift: the messages that moved it most; a share change: the newest
+        order = ("a.sentiment_score" + (" desc" if ch.direction == "up" else "") if ch.kind.endswith("sentiment")
+                 else "i.timestamp desc")
         rows = [(iid, text) for iid, text in store.db.execute(
-            "select a.interaction_id, coalesce(a.analysed_text, '') from analyses a order by a.sentiment_score"
-            + (" desc" if ch.direction == "up" else "")) if tps.get(iid) == ch.key]
+            "select a.interaction_id, coalesce(a.analysed_text, '') from analyses a "
+            f"join interactions i on i.id = a.interaction_id order by {order}") if tps.get(iid) == ch.key]
     elif ch.kind.startswith("theme"):
         rows = store.db.execute("""
             select ta.interaction_id, s.text from theme_assignments ta

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 MIN_DRIVER_N = 5      # interactions (or customers) with the factor, and without, for an impact
+MIN_STRATUM = 3       # ... and within a channel, for it to count (fewer: a bootstrap of one value has no spread)
 RESAMPLES = 400
 TOP_DRIVERS = 15
 OUTCOMES = ("experience", "nps", "csat")
@@ -91,8 +92,11 @@ def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, s
         if found is None:
             continue
         impact, low, high = found
+        mean_with = round(float(y[has].mean()), digits)
+        # "without": what the same interactions would score without it, channel for channel (with - impact), so
+        # that with - without is the impact the table shows
         row = {"outcome": outcome, "kind": kind, "factor": name, "n": n_with, "share": round(n_with / len(keys), 3),
-               "mean_with": round(float(y[has].mean()), digits), "mean_without": round(float(y[~has].mean()), digits),
+               "mean_with": mean_with, "mean_without": round(mean_with - impact, digits),
                "impact": impact, "impact_low": low, "impact_high": high,
                "value_share": None, "clv_impact": None, "clv_impact_low": None, "clv_impact_high": None}
         valued = w > 0
@@ -128,7 +132,7 @@ def _difference(y: np.ndarray, has: np.ndarray, w: np.ndarray | None, rng, digit
     point, draws, total = 0.0, np.zeros(RESAMPLES), 0.0
     for g in groups:
         a, b = np.flatnonzero(has & keep & g), np.flatnonzero(~has & keep & g)
-        if not len(a) or not len(b):
+        if len(a) < MIN_STRATUM or len(b) < MIN_STRATUM:  # one or two units a side: no spread to resample
             continue
         (m1, d1), (m2, d2) = _side(y, ww, a, rng), _side(y, ww, b, rng)
         weight = float(ww[a].sum())

@@ -146,14 +146,11 @@ VOCABULARY_SAMPLE = 2000   # messages read per word to tell its language
 VOCABULARY_ALONE = 0.02    # a word is a language's when the other language holds at most 2% of its uses
 
 
-_VOCABULARY: dict[tuple, dict] = {}   # (connection, data version) -> {"totals": ..., word: vote}
-
-
 def _query_lang(store, query: str) -> str | None:
     """The query's language: by its function words, else by where its words occur in this store
     ("reembolso" is Spanish when Spanish messages hold it and English ones never do; "hotel", in both,
-    tells nothing), else by the detector when it is sure (``query_language``). The counts are kept per
-    state of the database (SQLite's data_version): a query's words are counted once."""
+    tells nothing), else by the detector when it is sure (``query_language``). The counts are kept on the
+    store while its data stays the same: a query's words are counted once."""
     from .query import _FUNCTION
 
     words = [w.lower() for w in terms(query) if " " not in w and w.isalpha()]
@@ -161,13 +158,15 @@ def _query_lang(store, query: str) -> str | None:
         return query_language(query)
     stop = stop_words()
     words = [w for w in words if w not in stop]
-    key = (id(store.db.conn), store.db.execute("pragma data_version").fetchone()[0])
-    cache = _VOCABULARY.get(key)
-    if cache is None:
-        if len(_VOCABULARY) > 8:
-            _VOCABULARY.clear()
-        cache = _VOCABULARY[key] = {"totals": dict(store.db.execute(
-            "select lang, count(*) from analyses where lang in ('es', 'en') group by lang"))}
+    # kept on the store, for as long as its data stays the same: another connection's commit changes
+    # data_version, this connection's own writes its total_changes
+    key = (store.db.execute("pragma data_version").fetchone()[0], store.db.conn.total_changes)
+    kept = getattr(store, "_query_vocabulary", None)
+    if kept is None or kept[0] != key:
+        kept = (key, {"totals": dict(store.db.execute(
+            "select lang, count(*) from analyses where lang in ('es', 'en') group by lang"))})
+        store._query_vocabulary = kept
+    cache = kept[1]
     votes = set()
     if len(cache["totals"]) == 2:
         for word in words:

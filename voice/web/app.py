@@ -265,7 +265,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
             raise NotFound(f"there is no theme {theme_id!r}.", fix="pick one from the themes page.")
         raw = request.query_params.get("page") or "1"
         try:
-            number = max(1, int(raw))
+            number = min(max(1, int(raw)), 10 ** 9)  # an offset SQLite can hold
         except ValueError:
             raise BadQuery(f"page={raw!r} is not a page number.", fix="use page=1, 2, …") from None
         pages = max(1, -(-(found["sentences"] or 0) // EXAMPLES_PER_PAGE))
@@ -306,7 +306,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         total = None
         raw = request.query_params.get("page") or "1"
         try:
-            number = max(1, int(raw))
+            number = min(max(1, int(raw)), 10 ** 9)  # an offset SQLite can hold
         except ValueError:
             raise BadQuery(f"page={raw!r} is not a page number.", fix="use page=1, 2, …") from None
         if q.strip():
@@ -343,7 +343,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
     def customers(request: Request, *, q: str | None = None, v: VoiceDep):
         raw = request.query_params.get("page") or "1"
         try:
-            number = max(1, int(raw))
+            number = min(max(1, int(raw)), 10 ** 9)  # an offset SQLite can hold
         except ValueError:
             raise BadQuery(f"page={raw!r} is not a page number.", fix="use page=1, 2, …") from None
         rows, total = reads.customer_directory(v.store, _text(q), number)

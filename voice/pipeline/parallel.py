@@ -1,0 +1,121 @@
+"""The analysis on every core: worker processes run the pipeline over batches, one writer keeps the store.
+
+Each worker (a fresh ``spawn``ed process: torch and threads do not survive ``fork``) builds the same
+pipeline once, with one thread for torch and BLAS (N workers on N cores: more threads would only fight),
+and reads the store read-only for cached vectors and the product catalog. The main process reads the
+pending interactions in batches, sends each batch's Docs out, and writes the results back in order, each
+batch in one transaction with the vectors the worker encoded — the same rows one process writes
+(``tests/pipeline/test_parallel.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from .doc import Doc
+    from .pipeline import Pipeline
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+_WORKER: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Collecting:
+    """A CachedEncoder whose new vectors are collected for the writer instead of written: a worker reads
+    the store, never writes it."""
+
+    def __init__(self, cached):
+        self.cached = cached
+        self.rows: list[tuple] = []
+        cached._keep = self._keep
+
+    def _keep(self, model: str, items) -> None:
+        import numpy as np
+
+        self.rows.extend((h, model, self.cached.dim, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items)
+
+
+def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str]) -> None:
+    for var in _THREAD_VARS:
+        os.environ[var] = "1"
+    import torch
+
+    torch.set_num_threads(1)
+    from ..encode import CachedEncoder, load_encoder
+    from ..store.readonly import open_readonly
+    from .pipeline import sync_catalog
+
+    store = open_readonly(db_path)
+    cached = CachedEncoder(load_encoder(encoder), store)
+    _WORKER.update(store=store, collecting=_Collecting(cached), given=given,
+                   pipeline=pipeline.build(cached))
+    sync_catalog(_WORKER["pipeline"], store)
+
+
+def _run(docs: list["Doc"]) -> tuple[list["Doc"], list[tuple], dict[str, float]]:
+    pipe = _WORKER["pipeline"]
+    given = _WORKER["given"]
+    for d in docs:
+        d.extra["people"] = given | d.extra.get("people", frozenset())
+    before = dict(pipe.timings)
+    live = [d for d in docs if d.text.strip()]
+    if live:
+        pipe(live)
+    for d in docs:
+        d.extra.pop("people", None)  # read by the steps, not written: not sent back
+    rows, _WORKER["collecting"].rows = _WORKER["collecting"].rows, []
+    return docs, rows, {k: v - before.get(k, 0.0) for k, v in pipe.timings.items()}
+
+
+def run_parallel(store: "Store", pipeline: "Pipeline", batches, *, workers: int, given: frozenset[str],
+                 write, on_done) -> dict[str, float]:
+    """Run ``pipeline`` over ``batches`` (an iterator of Doc lists, each Doc's ``extra["people"]`` holding
+    only its own names; ``given`` goes to every worker once) in ``workers`` processes; ``write(docs,
+    vector_rows)`` is called in the main process for each batch, in order, and ``on_done(docs)`` after.
+    At most two batches per worker are in flight: memory stays flat. Returns seconds per step, summed."""
+    timings: dict[str, float] = {}
+    encoder = pipeline.encoder_spec or pipeline.encoder
+    ctx = get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
+                             initargs=(str(store.path), pipeline, encoder, given)) as pool:
+        pending: deque = deque()
+        for docs in batches:
+            pending.append(pool.submit(_run, docs))
+            while len(pending) >= 2 * workers:
+                _finish(pending.popleft(), write, on_done, timings)
+        while pending:
+            _finish(pending.popleft(), write, on_done, timings)
+    return timings
+
+
+def _finish(future, write, on_done, timings: dict[str, float]) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..errors import VoiceError
+
+    t = time.perf_counter()
+    try:
+        docs, rows, spent = future.result()
+    except BrokenProcessPool as exc:
+        raise VoiceError("a worker process stopped (out of memory, or its models failed to load); the batches "
+                         "written so far are kept.",
+                         fix="run again with fewer workers (--workers 1 shows the error itself).") from exc
+    for k, v in spent.items():
+        timings[k] = timings.get(k, 0.0) + v
+    write(docs, rows)
+    timings["write"] = timings.get("write", 0.0) + time.perf_counter() - t
+    on_done(docs)
