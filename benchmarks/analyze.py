@@ -7,7 +7,7 @@ interactions, then analysed with the default pipeline. The encoder-alone figure
 encodes the same analysed texts (one vector per interaction) with the same
 encoder in one process, no cache. Target: analysis ≥ 0.5x the encoder-only rate.
 
-    .venv/bin/python benchmarks/analyze.py [--n 1500]
+    .venv/bin/python benchmarks/analyze.py [--n 1500] [--workers 1,2] [--kind short,long]
 """
 
 from __future__ import annotations
@@ -42,17 +42,20 @@ def corpus(n: int) -> list[tuple[str, str, str]]:
             + [("survey", "es", t) for t in tass])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=1500)
-    ap.add_argument("--pipeline", default=None)
-    args = ap.parse_args()
+def _kind(items: list[tuple[str, str, str]], kind: str) -> list[tuple[str, str, str]]:
+    if kind == "short":
+        return [it for it in items if it[0] == "survey"]
+    if kind == "long":
+        return [it for it in items if it[0] == "email"]
+    return items
+
+
+def _run(items, pipeline, workers: int) -> tuple:
+    import resource
 
     import voice
-    from voice.encode import load_encoder
     from voice.records import Identity, Interaction
 
-    items = corpus(args.n)
     with tempfile.TemporaryDirectory() as tmp:
         v = voice.init(Path(tmp) / "bench.db")
         v.store.add_interactions([
@@ -60,33 +63,54 @@ def main() -> None:
                         hash_basis=f"{i}:{text}", identities=[Identity("email", f"c{i}@x.example")])
             for i, (ch, _lang, text) in enumerate(items)])
         t = time.perf_counter()
-        pipe = v.pipeline(args.pipeline)
+        pipe = v.pipeline(pipeline)
         load_s = time.perf_counter() - t
-        report = v.analyze(args.pipeline, batch_size=64)
+        report = v.analyze(pipeline, batch_size=64, workers=workers)
         texts = [r[0] for r in v.store.db.execute("select analysed_text from analyses order by interaction_id")]
+        sentences = v.store.db.execute("select count(*) from sentences").fetchone()[0]
         v.close()
+    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return pipe, load_s, report, texts, sentences, rss / 1024
 
-    encoder = load_encoder(pipe.encoder)
-    encoder.encode(texts[:32])  # warm up
-    t = time.perf_counter()
-    encoder.encode(texts)
-    enc_s = time.perf_counter() - t
-    enc_rate = len(texts) / enc_s
-    rate = report.analysed / report.seconds
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=1500)
+    ap.add_argument("--pipeline", default=None)
+    ap.add_argument("--workers", default="1", help="comma-separated worker counts to run, e.g. 1,2")
+    ap.add_argument("--kind", default="mixed", help="mixed, short (tweets), long (CFPB) or several: short,long")
+    args = ap.parse_args()
+
+    from voice.encode import load_encoder
+
+    items = corpus(args.n)
     print(f"# analyze throughput, {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; pipeline {pipe.label}, encoder {pipe.encoder}")
-    print(f"{len(items)} interactions ({len(items) // 3} CFPB emails en, {len(items) // 3} airline tweets en, "
-          f"{len(items) // 3} TASS tweets es); models loaded in {load_s:.1f} s (not counted)\n")
-    print("| what | interactions/s | seconds |")
-    print("|---|---|---|")
-    print(f"| `voice analyze` end to end (default pipeline) | {rate:,.0f} | {report.seconds:.1f} |")
-    print(f"| encoder alone, same texts (one vector each) | {enc_rate:,.0f} | {enc_s:.1f} |")
-    print(f"| ratio | {rate / enc_rate:.2f}x | |\n")
-    print("| step | seconds | share |")
-    print("|---|---|---|")
-    total = sum(report.step_seconds.values())
-    for step, secs in sorted(report.step_seconds.items(), key=lambda kv: -kv[1]):
-        print(f"| {step} | {secs:.1f} | {100 * secs / total:.0f}% |")
+          f"Python {platform.python_version()}")
+    for kind in args.kind.split(","):
+        chosen = _kind(items, kind)
+        rows = []
+        for workers in (int(w) for w in args.workers.split(",")):
+            pipe, load_s, report, texts, sentences, rss = _run(chosen, args.pipeline, workers)
+            rows.append((workers, report, sentences, rss, load_s))
+        encoder = load_encoder(pipe.encoder)
+        encoder.encode(texts[:32])  # warm up
+        t = time.perf_counter()
+        encoder.encode(texts)
+        enc_s = time.perf_counter() - t
+        enc_rate = len(texts) / enc_s
+        print(f"\n## {kind}: {len(chosen)} interactions; pipeline {pipe.label}, encoder {pipe.encoder}; models "
+              f"loaded in {rows[0][4]:.1f} s in this process (not counted; workers load theirs inside the run)\n")
+        print("| what | interactions/s | sentences/s | seconds | x encoder alone | peak RSS (MB, largest process) |")
+        print("|---|---|---|---|---|---|")
+        for workers, report, sentences, rss, _ in rows:
+            rate = report.analysed / report.seconds
+            print(f"| `voice analyze --workers {workers}` | {rate:,.1f} | {sentences / report.seconds:,.0f} | "
+                  f"{report.seconds:.1f} | {rate / enc_rate:.2f} | {rss:,.0f} |")
+        print(f"| encoder alone, same texts (one vector each, this process) | {enc_rate:,.1f} | | {enc_s:.1f} | 1.00 | |\n")
+        for workers, report, *_ in rows:
+            total = sum(v for k, v in report.step_seconds.items() if k != "write")
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in sorted(report.step_seconds.items(), key=lambda kv: -kv[1]))
+            print(f"- workers {workers}: step seconds (summed over workers) {steps}; steps total {total:.1f}")
 
 
 if __name__ == "__main__":

@@ -26,12 +26,22 @@ _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "N
 _WORKER: dict[str, Any] = {}
 
 
+WORKER_GB = 1.0  # what one worker holds: the encoder, the heads and spaCy's models (measured ~0.8 GB)
+
+
 def default_workers() -> int:
-    """The cores this process may use."""
+    """The cores this process may use, as many as the free memory holds (one worker per WORKER_GB)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    try:
+        with open("/proc/meminfo") as f:
+            free_kb = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
+        cores = min(cores, int(free_kb / (WORKER_GB * 1024 ** 2)))
+    except (OSError, StopIteration, ValueError):
+        pass
+    return max(1, cores)
 
 
 class _Collecting:
@@ -107,7 +117,6 @@ def _finish(future, write, on_done, timings: dict[str, float]) -> None:
 
     from ..errors import VoiceError
 
-    t = time.perf_counter()
     try:
         docs, rows, spent = future.result()
     except BrokenProcessPool as exc:
@@ -116,6 +125,7 @@ def _finish(future, write, on_done, timings: dict[str, float]) -> None:
                          fix="run again with fewer workers (--workers 1 shows the error itself).") from exc
     for k, v in spent.items():
         timings[k] = timings.get(k, 0.0) + v
+    t = time.perf_counter()
     write(docs, rows)
     timings["write"] = timings.get("write", 0.0) + time.perf_counter() - t
     on_done(docs)

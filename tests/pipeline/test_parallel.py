@@ -1,0 +1,56 @@
+"""`voice analyze --workers N`: worker processes, one writer, the same rows as one process."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+import voice
+from voice.pipeline import run
+
+TABLES = {
+    "analyses": "select interaction_id, lang, round(lang_confidence, 4), sentiment, round(sentiment_score, 4), "
+                "analysed_text, intent_candidates from analyses order by 1",
+    "sentences": "select interaction_id, idx, start, \"end\", lang, sentiment, round(sentiment_score, 4), intents, kind "
+                 "from sentences order by 1, 2",
+    "intents": "select interaction_id, intent, round(confidence, 4) from intents order by 1, 2",
+    "keyphrases": "select interaction_id, phrase, surface, round(score, 4), rank from keyphrases order by 1, 5",
+    "mentions": "select interaction_id, product_id, start, \"end\", polarity from mentions order by 1, 2, 3",
+    "embeddings": "select count(*) from embeddings",
+}
+
+
+def _ingested(path, examples):
+    v = voice.init(path, region="ES", company_domains=["lunahogar.example"], timezone="Europe/Madrid")
+    v.import_customers(sorted((examples / "crm").glob("*.csv")))
+    v.import_products(examples / "catalog" / "products.yaml")
+    v.ingest([examples / n for n in ("emails", "calls", "surveys")])
+    return v
+
+
+@pytest.mark.slow
+def test_two_workers_write_what_one_process_writes(tmp_path, monkeypatch):
+    from voice._resources import resource
+
+    examples = resource("examples", "crm").parent
+    one = _ingested(tmp_path / "one.db", examples)
+    report_one = one.analyze(workers=1)
+    one.close()
+    monkeypatch.setattr(run, "MIN_PARALLEL", 10)  # the examples are fewer than a real run's threshold
+    two = _ingested(tmp_path / "two.db", examples)
+    report_two = two.analyze(workers=2)
+    two.close()
+    assert report_two.analysed == report_one.analysed > 50
+    assert report_two.step_seconds.get("write", 0) > 0  # it did run in workers
+    a, b = sqlite3.connect(tmp_path / "one.db"), sqlite3.connect(tmp_path / "two.db")
+    for table, sql in TABLES.items():
+        assert a.execute(sql).fetchall() == b.execute(sql).fetchall(), table
+
+
+def test_a_small_run_stays_in_this_process(tmp_path):
+    v = voice.init(tmp_path / "v.db")
+    (tmp_path / "s.csv").write_text("id,comment\nr1,La entrega llegó tarde.\n", encoding="utf-8")
+    v.ingest([tmp_path / "s.csv"])
+    report = v.analyze(workers=4)  # one interaction: no workers started
+    assert report.analysed == 1 and "write" not in (report.step_seconds or {})
