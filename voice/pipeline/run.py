@@ -164,7 +164,7 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     return report
 
 
-MIN_PARALLEL = 200  # fewer interactions than this are analysed in this process: starting workers costs more
+MIN_PARALLEL = 2000  # fewer are analysed in this process: on 2 cores 1,000 tweets took 9.9 s in 2 workers, 6.8 s in one
 
 
 def _docs(store: Store, rows: list[dict]) -> list[Doc]:
