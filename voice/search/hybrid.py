@@ -204,15 +204,19 @@ def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters,
     matrix scored on those rows; a broad one is checked in SQL on the best
     candidates, best first, in growing chunks, until ``depth`` pass."""
     index = index_for(store, encoder)
-    scores = index.scores(vector)
     if not filters:
-        return [(r, s) for r, s in index.top(vector, depth, scores=scores) if s >= min_similarity]
+        return [(r, s) for r, s in index.top(vector, depth) if s >= min_similarity]
     join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
     sql = f"select i.rowid from interactions i{join} where {where}"
     passing = [r[0] for r in store.db.execute(f"{sql} limit ?", [*params, PROBE + 1])]
-    if len(passing) <= PROBE:
+    if len(passing) <= PROBE:  # a narrow filter: only its rows are scored
         within = index.positions(passing)
-        return [(r, s) for r, s in index.top(vector, depth, within=within, scores=scores) if s >= min_similarity]
+        return [(r, s) for r, s in index.top(vector, depth, within=within) if s >= min_similarity]
+    if index.ann is not None:  # a broad one at scale: the approximate index's candidates, checked in SQL
+        found = _checked(store, index, vector, index.candidates(vector, 8 * depth), sql, params, min_similarity)
+        if len(found) >= depth:
+            return found[:depth]
+    scores = index.scores(vector)
     out: list[tuple[int, float]] = []
     done, size = 0, 4 * depth + 1000
     while done < len(scores) and len(out) < depth:
@@ -228,6 +232,23 @@ def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters,
             out += [(r, float(scores[p])) for r, p in zip(rowids, chunk) if r in ok]
         done, size = size, size * 4
     return out[:depth]
+
+
+def _checked(store, index, vector: np.ndarray, rows: np.ndarray, sql: str, params: list,
+             min_similarity: float) -> list[tuple[int, float]]:
+    """(rowid, cosine) of the matrix ``rows`` that pass the filter's SQL, best first."""
+    scores = index.matrix[rows] @ np.asarray(vector, dtype=np.float32).reshape(-1)
+    order = np.argsort(-scores, kind="stable")
+    rows, scores = rows[order], scores[order]
+    keep = scores >= min_similarity
+    rows, scores = rows[keep], scores[keep]
+    rowids = [int(r) for r in index.rowids[rows]]
+    ok: set[int] = set()
+    for i in range(0, len(rowids), 900):
+        chunk = rowids[i:i + 900]
+        ok |= {r[0] for r in store.db.execute(f"{sql} and i.rowid in ({','.join('?' * len(chunk))})",
+                                              [*params, *chunk])}
+    return [(r, float(s)) for r, s in zip(rowids, scores) if r in ok]
 
 
 def _fuse(*rankings: list[int]) -> list[tuple[int, float, str]]:

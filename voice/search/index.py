@@ -23,6 +23,8 @@ import numpy as np
 
 from ..encode import CachedEncoder, Encoder
 from ..encode.cache import POOLED, text_hash
+from .ann import ANN_MIN, OVERSAMPLE, AnnIndex
+from .ann import available as ann_available
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -57,6 +59,10 @@ class VectorIndex:
         self._max_rowid = 0
         self._counted_at = float("-inf")
         self._lock = threading.Lock()
+        self.ann = None             # an ann.AnnIndex over the matrix's rows, from ann.ANN_MIN rows on
+        self.ann_min = ANN_MIN
+        self._ann_thread: threading.Thread | None = None
+        self._generation = 0
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -77,16 +83,20 @@ class VectorIndex:
             max_rowid = self.store.db.execute("select coalesce(max(rowid), 0) from interactions").fetchone()[0]
             now = time.monotonic()
             if not full and max_rowid == self._max_rowid and now - self._counted_at < RECOUNT_S:
+                self._keep_ann()  # a build dropped by a deletion starts again
                 return 0
             count = self.store.db.execute("select count(*) from interactions").fetchone()[0]
             self._counted_at = now
             if count == self._count and max_rowid == self._max_rowid:
+                self._keep_ann()
                 return 0
             new_rows = 0
             if max_rowid > self._max_rowid:
                 new_rows = self.store.db.execute(
                     "select count(*) from interactions where rowid > ?", [self._max_rowid]).fetchone()[0]
             if self._count + new_rows != count:  # something was deleted: start again
+                self.ann = None
+                self._generation += 1  # an approximate index being built for the old rows is not taken
                 self.rowids = np.zeros(0, dtype=np.int64)
                 self.ids = []
                 self.matrix = np.zeros((0, self.encoder.dim), dtype=np.float32)
@@ -94,7 +104,38 @@ class VectorIndex:
             rows = self.store.db.execute(_ROWS, [self._max_rowid]).fetchall()
             self._append(rows)
             self._count, self._max_rowid = count, max_rowid
+            self._keep_ann()
             return len(rows)
+
+    def _keep_ann(self) -> None:
+        """The approximate index follows the matrix: built once it is large enough — in a background
+        thread, searches scanning exactly meanwhile (a million rows take minutes) — extended with new
+        rows, dropped when the matrix was rebuilt (deletions)."""
+        if self.ann is not None and len(self.ann) > len(self.matrix):
+            self.ann = None
+        if self.ann is None:
+            if len(self.matrix) >= self.ann_min and ann_available() and self._ann_thread is None:
+                snapshot, generation = self.matrix, self._generation  # appends make a new array
+
+                def build() -> None:
+                    ann = AnnIndex(snapshot)
+                    with self._lock:
+                        if generation == self._generation:
+                            ann.add(self.matrix[len(snapshot):])
+                            self.ann = ann
+                        self._ann_thread = None
+
+                self._ann_thread = threading.Thread(target=build, name="voice-ann", daemon=True)
+                self._ann_thread.start()
+        elif len(self.ann) < len(self.matrix):
+            self.ann.add(self.matrix[len(self.ann):])
+
+    def wait_for_ann(self, timeout: float | None = None) -> bool:
+        """Wait until the approximate index being built is ready; True when there is one."""
+        thread = self._ann_thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.ann is not None
 
     def _append(self, rows: Sequence[tuple]) -> None:
         if not rows:
@@ -147,17 +188,34 @@ class VectorIndex:
     def top(self, vector: np.ndarray, k: int, *, within: np.ndarray | None = None,
             scores: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The ``k`` most similar interactions as (rowid, cosine), best first;
-        ``within`` limits them to those matrix rows; ``scores`` reuses
-        :meth:`scores` already computed."""
-        scores = self.scores(vector) if scores is None else scores
-        rows = np.arange(len(scores)) if within is None else np.asarray(within, dtype=np.int64)
-        picked = scores[rows]
+        ``within`` limits them to those matrix rows (only they are scored); ``scores`` reuses
+        :meth:`scores` already computed. With no limit and an approximate index, its candidates are
+        re-scored exactly instead of scanning every row."""
+        v = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if within is None and scores is None and self.ann is not None:
+            within = self.candidates(v, k)
+        if scores is not None:
+            rows = np.arange(len(scores)) if within is None else np.asarray(within, dtype=np.int64)
+            picked = scores[rows]
+        elif within is None:
+            rows = np.arange(len(self.matrix))
+            picked = self.matrix @ v
+        else:
+            rows = np.asarray(within, dtype=np.int64)
+            picked = self.matrix[rows] @ v
         if not len(picked) or k <= 0:
             return []
         k = min(k, len(picked))
         best = np.argpartition(-picked, k - 1)[:k]
         best = best[np.argsort(-picked[best], kind="stable")]
         return [(int(self.rowids[rows[p]]), float(picked[p])) for p in best]
+
+    def candidates(self, vector: np.ndarray, k: int) -> np.ndarray:
+        """Matrix rows likely among the ``k`` nearest (``OVERSAMPLE`` times more, at least 200), from the
+        approximate index; every row when there is none."""
+        if self.ann is None:
+            return np.arange(len(self.matrix))
+        return np.unique(self.ann.candidates(vector, max(200, OVERSAMPLE * k)))
 
     def best_first(self, scores: np.ndarray, start: int, stop: int) -> np.ndarray:
         """Matrix rows ranked ``start`` to ``stop`` by ``scores``, best first."""

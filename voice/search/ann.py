@@ -1,0 +1,62 @@
+"""Approximate nearest neighbours for the meaning side of search, where the exact scan stops scaling.
+
+An exact scan multiplies the query with every interaction's vector: 14 ms at 100,000 on 2 cores, but
+260-375 ms at 1,000,000 (benchmarks/RESULTS.md). From :data:`ANN_MIN` vectors on, :class:`AnnIndex` (FAISS,
+an inverted file of 8-bit vectors: the vectors grouped around ~4·√n centroids, a query compared with the
+vectors of its ``nprobe`` nearest groups only) proposes candidates, and the exact float32 matrix the
+index keeps anyway re-scores them, so the scores and the order shown are exact for what is found; only
+what is missed is approximate (recall measured in benchmarks/search_scale.py). New interactions join their
+nearest group without a rebuild. FAISS is optional: without it the scan stays exact.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+ANN_MIN = 200_000   # vectors from which the index is built (below, the exact scan is fast enough)
+NPROBE = 48         # groups searched per query
+OVERSAMPLE = 4      # candidates per wanted result, re-scored exactly
+
+
+def available() -> bool:
+    try:
+        import faiss  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class AnnIndex:
+    """An IVF index over the rows of ``matrix`` (unit vectors): ids are row positions."""
+
+    def __init__(self, matrix: np.ndarray, *, nlist: int | None = None, nprobe: int = NPROBE, seed: int = 0):
+        import faiss
+
+        n, dim = matrix.shape
+        self.nlist = nlist or max(16, int(4 * math.sqrt(n)))
+        self.nprobe = nprobe
+        self.quantizer = faiss.IndexFlatIP(dim)
+        self.index = faiss.IndexIVFScalarQuantizer(self.quantizer, dim, self.nlist, faiss.ScalarQuantizer.QT_8bit,
+                                                   faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(seed)
+        sample = matrix[rng.choice(n, min(n, 40 * self.nlist), replace=False)] if n > 40 * self.nlist else matrix
+        self.index.cp.seed = seed
+        self.index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        self.index.add(np.ascontiguousarray(matrix, dtype=np.float32))
+        self.index.nprobe = nprobe
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Rows appended to the matrix: they take the next positions."""
+        if len(vectors):
+            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def candidates(self, vector: np.ndarray, k: int) -> np.ndarray:
+        """Row positions of up to ``k`` likely nearest rows (unordered for the caller: re-score them)."""
+        _, found = self.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
+        found = found[0]
+        return found[found >= 0]
