@@ -28,6 +28,7 @@ MODES = ("text", "meaning", "hybrid")
 RRF_K = 60                  # the "k" of reciprocal-rank fusion
 MIN_SIMILARITY = 0.2        # below this cosine a meaning hit is noise (USE: unrelated texts sit at 0.0-0.2)
 PROBE = 20_000              # a filter passing more interactions than this is checked on candidates instead
+ANN_FILTER_MAX = 8_000      # the most candidates asked of the approximate index for a filtered search
 SNIPPET_TOKENS = 16
 SNIPPET_CHARS = 240
 
@@ -239,9 +240,12 @@ def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters,
         within = index.positions(passing)
         return [(r, s) for r, s in index.top(vector, depth, within=within) if s >= min_similarity]
     if index.ann is not None:  # a broad one at scale: the approximate index's candidates, checked in SQL
-        found = _checked(store, index, vector, index.candidates(vector, 8 * depth), sql, params, min_similarity)
-        if len(found) >= depth:
-            return found[:depth]
+        wanted = 8 * depth
+        while wanted <= ANN_FILTER_MAX:  # more candidates while too few pass (a filter on a fifth of the rows)
+            found = _checked(store, index, vector, index.candidates(vector, wanted), sql, params, min_similarity)
+            if len(found) >= depth:
+                return found[:depth]
+            wanted *= 4
     scores = index.scores(vector)
     out: list[tuple[int, float]] = []
     done, size = 0, 4 * depth + 1000
