@@ -51,3 +51,17 @@ def test_query_language_by_function_words_then_the_detector():
     assert query_language("hotel") is None          # both languages' word: nothing is assumed
     assert query_language("Iberia") is None
     assert query_language("123") is None
+
+
+def test_snippets_mark_the_stems_and_keep_the_phrase_whole():
+    from voice.search.query import MARK_CLOSE as C
+    from voice.search.query import MARK_OPEN as O
+    from voice.search.query import match_terms, snippet
+
+    found = match_terms('"Envío Express" cancelado', any_term=True, lang="es")
+    text = "Pagué el Envío Express y me cancelaron el pedido sin avisar."
+    assert snippet(["", text], found) == f"Pagué el {O}Envío Express{C} y me {O}cancelaron{C} el pedido sin avisar."
+    long = " ".join(f"w{n}" for n in range(40)) + " cancelación " + " ".join(f"x{n}" for n in range(40))
+    cut = snippet([long], found, tokens=8)
+    assert cut.startswith("…") and cut.endswith("…") and f"{O}cancelación{C}" in cut and len(cut.split()) <= 10
+    assert snippet(["nada que ver"], found) is None

@@ -47,17 +47,88 @@ def fts_match(query: str, *, any_term: bool = False, lang: str | None = None) ->
     by their "no". Each word matches by its Snowball stem as a prefix ("cancelado" ->
     cancel*: cancelaron, cancelación) when the stem keeps at least MIN_STEM letters:
     the stem of ``lang``, the query's language; when it is not known, words match exactly."""
+    found = match_terms(query, any_term=any_term, lang=lang)
+    if not found:
+        return None
+    return (" OR " if any_term else " ").join(_quote(t) + ("*" if prefix else "") for t, prefix in found)
+
+
+def match_terms(query: str, *, any_term: bool = False, lang: str | None = None) -> list[tuple[str, bool]]:
+    """What :func:`fts_match` matches: (term, whether it is a prefix), phrases whole."""
     found = terms(query)
     stop = stop_words()
     content = [t for t in found if " " in t or t.lower() not in stop]
     found = content or ([] if any_term else found)
-    if not found:
-        return None
-    parts = []
+    out = []
     for t in found:
         root = None if " " in t or not t.isalpha() or lang not in _SNOWBALL else _prefix(t, lang)
-        parts.append(_quote(root) + "*" if root else _quote(t))
-    return (" OR " if any_term else " ").join(parts)
+        out.append((root, True) if root else (t, False))
+    return out
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def snippet(texts: list[str], found: list[tuple[str, bool]], tokens: int = 16) -> str | None:
+    """The piece of ``texts`` (the subject, the text) with the most of ``found`` (from :func:`match_terms`),
+    about ``tokens`` words around its first match, the matches between MARK_OPEN and MARK_CLOSE, "…"
+    where it is cut — what FTS5's snippet() gives, without running the match again (with a stem's prefix
+    over a million messages that took 17 ms a row). None when nothing matches."""
+    words: dict[str, int] = {}  # word -> the phrase it belongs to (its position in ``found``), or -1
+    prefixes = []
+    for n, (term, prefix) in enumerate(found):
+        parts = _TOKEN.findall(_fold(term.lower()))
+        for w in parts:
+            if prefix:
+                prefixes.append(w)
+            else:
+                words.setdefault(w, n if len(parts) > 1 else -1)
+
+    def hit(token: str) -> int | None:
+        """None: no match; -1: a word of its own; n: a word of the phrase ``found[n]``."""
+        t = _fold(token.lower())
+        if t in words:
+            return words[t]
+        return -1 if any(t.startswith(p) for p in prefixes) else None
+
+    best = None
+    for text in texts:
+        if not text:
+            continue
+        spans = [(m.start(), m.end(), hit(m.group(0))) for m in _TOKEN.finditer(text)]
+        count = sum(1 for *_, h in spans if h is not None)
+        if count and (best is None or count > best[0]):
+            best = (count, text, spans)
+    if best is None:
+        return None
+    _, text, spans = best
+    first = next(i for i, (*_, h) in enumerate(spans) if h is not None)
+    start = max(0, min(first - tokens // 4, len(spans) - tokens))
+    window = spans[start:start + tokens]
+    out, cursor = [], window[0][0] if start > 0 else 0
+    if start > 0:
+        out.append("…")
+    open_mark, phrase = False, None
+    for a, b, h in window:
+        gap = text[cursor:a]
+        # the words of one quoted phrase ("Envío Express") share one mark, as FTS5 marks a phrase
+        if open_mark and not (h is not None and h >= 0 and h == phrase and gap.isspace()):
+            out.append(MARK_CLOSE)
+            open_mark = False
+        out.append(gap)
+        if h is not None and not open_mark:
+            out.append(MARK_OPEN)
+            open_mark, phrase = True, h
+        out.append(text[a:b])
+        cursor = b
+    if open_mark:
+        out.append(MARK_CLOSE)
+    end = window[-1][1]
+    if start + tokens < len(spans):
+        out.append("…")
+    else:
+        out.append(text[end:])
+    return "".join(out)
 
 
 def _prefix(word: str, lang: str) -> str | None:
