@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .._threads import one_blas_thread
 from ..encode._base import require_encoder
 from ..errors import ConfigError
 from .taxonomy import OTHER
@@ -66,6 +67,7 @@ class IntentClassifier:
         self.max_iter = max_iter
 
     # -- training ---------------------------------------------------------------------------------------
+    @one_blas_thread
     def fit(self, X: np.ndarray, Y: Sequence[Sequence[str] | str]) -> "IntentClassifier":
         """X: (n, dim) embeddings; Y: per row the list of its intents (a single label is fine; an empty
         list marks an out-of-scope text, a negative for every intent)."""

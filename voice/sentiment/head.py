@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .._threads import one_blas_thread
 from ..encode._base import require_encoder
 from ..errors import ConfigError
 from ..pipeline.doc import LABELS
@@ -49,6 +50,7 @@ class SentimentHead:
 
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
 
+    @one_blas_thread
     def fit(self, X: np.ndarray, y: Sequence[str], sample_weight: np.ndarray | None = None) -> "SentimentHead":
         X = np.asarray(X, dtype=np.float32)
         y = np.asarray(y)
