@@ -18,8 +18,23 @@ def test_one_blas_thread_inside_and_the_default_after():
     assert [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"] == before
 
 
-def test_the_heads_fit_with_one_thread():
+def test_the_heads_fit_with_one_thread(monkeypatch):
+    import contextlib
+
+    import threadpoolctl
+
     from voice.intent.classifier import IntentClassifier
     from voice.sentiment.head import SentimentHead
 
-    assert hasattr(IntentClassifier.fit, "__wrapped__") and hasattr(SentimentHead.fit, "__wrapped__")
+    asked = []
+
+    @contextlib.contextmanager
+    def limits(limits=None, user_api=None):
+        asked.append((limits, user_api))
+        yield
+
+    monkeypatch.setattr(threadpoolctl, "threadpool_limits", limits)
+    X = np.random.default_rng(0).standard_normal((60, 8)).astype(np.float32)
+    IntentClassifier().fit(X, ["a", "b", "c"] * 20)
+    SentimentHead().fit(X, ["negative", "neutral", "positive"] * 20)
+    assert asked == [(1, "blas"), (1, "blas")]  # each fit, once

@@ -44,19 +44,22 @@ def default_workers() -> int:
     return max(1, cores)
 
 
-class _Collecting:
-    """A CachedEncoder whose new vectors are collected for the writer instead of written: a worker reads
-    the store, never writes it."""
+def _collecting_cache(encoder, store):
+    """A CachedEncoder that reads the store and collects the vectors it would write, for the writer: a
+    worker never writes the store."""
+    from ..encode import CachedEncoder
 
-    def __init__(self, cached):
-        self.cached = cached
-        self.rows: list[tuple] = []
-        cached._keep = self._keep
+    class CollectingCache(CachedEncoder):
+        def __init__(self, encoder, store):
+            super().__init__(encoder, store)
+            self.rows: list[tuple] = []
 
-    def _keep(self, model: str, items) -> None:
-        import numpy as np
+        def _keep(self, model: str, items) -> None:
+            import numpy as np
 
-        self.rows.extend((h, model, self.cached.dim, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items)
+            self.rows.extend((h, model, self.dim, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items)
+
+    return CollectingCache(encoder, store)
 
 
 def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str]) -> None:
@@ -65,14 +68,13 @@ def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str
     import torch
 
     torch.set_num_threads(1)
-    from ..encode import CachedEncoder, load_encoder
+    from ..encode import load_encoder
     from ..store.readonly import open_readonly
     from .pipeline import sync_catalog
 
     store = open_readonly(db_path)
-    cached = CachedEncoder(load_encoder(encoder), store)
-    _WORKER.update(store=store, collecting=_Collecting(cached), given=given,
-                   pipeline=pipeline.build(cached))
+    cached = _collecting_cache(load_encoder(encoder), store)
+    _WORKER.update(store=store, cache=cached, given=given, pipeline=pipeline.build(cached))
     sync_catalog(_WORKER["pipeline"], store)
 
 
@@ -87,7 +89,7 @@ def _run(docs: list["Doc"]) -> tuple[list["Doc"], list[tuple], dict[str, float]]
         pipe(live)
     for d in docs:
         d.extra.pop("people", None)  # read by the steps, not written: not sent back
-    rows, _WORKER["collecting"].rows = _WORKER["collecting"].rows, []
+    rows, _WORKER["cache"].rows = _WORKER["cache"].rows, []
     return docs, rows, {k: v - before.get(k, 0.0) for k, v in pipe.timings.items()}
 
 

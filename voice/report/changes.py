@@ -187,7 +187,7 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
                                       round(p, 6), round(q, 6)))
     out.changes.sort(key=lambda ch: (ch.q, -abs(ch.share_now - ch.share_before)))
     for ch in out.changes:
-        ch.quotes = _quotes(store, ch, period_of, out.now)
+        ch.quotes = _quotes(store, ch, period_of, out.now, touchpoint_of)
     return out
 
 
@@ -235,15 +235,15 @@ def _touchpoint_sentiments(store: Store, period_of: dict, now: str,
     return out
 
 
-def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, limit: int = 2) -> list[str]:
+def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, touchpoint_of: dict[str, str],
+            limit: int = 2) -> list[str]:
     if ch.kind.startswith("touchpoint"):
-        tps = _touchpoints(store)
         # a sentiment shift: the messages that moved it most; a share change: the newest
         order = ("a.sentiment_score" + (" desc" if ch.direction == "up" else "") if ch.kind.endswith("sentiment")
                  else "i.timestamp desc")
         rows = [(iid, text) for iid, text in store.db.execute(
             "select a.interaction_id, coalesce(a.analysed_text, '') from analyses a "
-            f"join interactions i on i.id = a.interaction_id order by {order}") if tps.get(iid) == ch.key]
+            f"join interactions i on i.id = a.interaction_id order by {order}") if touchpoint_of.get(iid) == ch.key]
     elif ch.kind.startswith("theme"):
         rows = store.db.execute("""
             select ta.interaction_id, s.text from theme_assignments ta

@@ -181,7 +181,7 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     f = Filters(_date(since, "since"), _date(until, "until"), channel or None, segment or None, lang or None)
     rows = _scope(store, f, since=f.since, until=f.until)
     by_id = {r.id: r for r in rows}
-    nps = _customer_nps(store, f.until)
+    nps = _customer_scores(store, f.until)
     scope_customers = {r.customer_id for r in rows if r.customer_id}
     scope_nps = [nps[c] for c in scope_customers if c in nps]
     assignments, names = _theme_assignments(store)
@@ -217,13 +217,10 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
         data.themes = _themes(rows, by_id, topical, names, nps, data.summary["nps_mean"],
                               [nps[c] for c in scope_customers if c in nps])
         data.rising_themes, data.rising_period = _rising(store, f, rows, topical, names)
-    from .drivers import key_drivers
+    from .drivers import all_drivers
 
-    topics = topical if names else {}
-    data.drivers = key_drivers(store, rows, topics, names)
-    data.drivers += key_drivers(store, rows, topics, names, outcome="nps", scores=nps)
-    data.drivers += key_drivers(store, rows, topics, names, outcome="csat",
-                                scores=_customer_nps(store, f.until, "csat"))
+    data.drivers = all_drivers(store, rows, topical if names else {}, names,
+                               {"experience": None, "nps": nps, "csat": _customer_scores(store, f.until, "csat")})
     data.keyphrases = _keyphrases(store, by_id)
     data.product_interest = _interest(store, f.segment)
     data.products = _products(store, by_id)
@@ -375,7 +372,7 @@ def _touchpoint_weeks(rows: list[_Row]) -> list[dict]:
 
 # --- NPS and themes --------------------------------------------------------
 
-def _customer_nps(store: Store, until: dt.date | None, score: str = "nps") -> dict[str, float]:
+def _customer_scores(store: Store, until: dt.date | None, score: str = "nps") -> dict[str, float]:
     """Each customer's latest NPS (or ``score``: csat, ces) answer on or before ``until`` (any channel:
     the scores come from surveys)."""
     if score not in ("nps", "csat", "ces"):

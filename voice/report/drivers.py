@@ -31,15 +31,10 @@ TOP_DRIVERS = 15
 OUTCOMES = ("experience", "nps", "csat")
 
 
-def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, str], *,
-                outcome: str = "experience", scores: dict[str, float] | None = None, seed: int = 0) -> list[dict]:
-    """One row per factor with at least MIN_DRIVER_N on each side: outcome, kind (theme, product,
-    touchpoint), factor, n (interactions for experience, customers for NPS/CSAT), share, the mean with and
-    without, the impact and its 95% interval, the factor's share of the customers' value, the CLV-weighted
-    impact and interval, and the two ranks (impact x share, CLV impact x value share). ``scores``: each
-    customer's NPS or CSAT, for those outcomes."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {OUTCOMES}")
+def all_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, str],
+                scores: dict[str, dict[str, float] | None], *, seed: int = 0) -> list[dict]:
+    """:func:`key_drivers` for several outcomes ({"experience": None, "nps": {customer: answer}, ...}), the
+    factors of each interaction and the customers' values read once for all of them."""
     per_interaction: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for iid, per in topical.items():
         for tid in per:
@@ -48,6 +43,27 @@ def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, s
         per_interaction[iid].add(("product", pid))
     for r in rows:
         per_interaction[r.id].add(("touchpoint", r.touchpoint))
+    ltv = dict(store.db.execute("select id, lifetime_value from customers where lifetime_value > 0"))
+    out: list[dict] = []
+    for outcome, by_customer in scores.items():
+        out += _drivers(rows, per_interaction, ltv, outcome, by_customer, seed)
+    return out
+
+
+def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, str], *,
+                outcome: str = "experience", scores: dict[str, float] | None = None, seed: int = 0) -> list[dict]:
+    """One row per factor with at least MIN_DRIVER_N on each side: outcome, kind (theme, product,
+    touchpoint), factor, n (interactions for experience, customers for NPS/CSAT), share, the mean with and
+    without, the impact and its 95% interval, the factor's share of the customers' value, the CLV-weighted
+    impact and interval, and the two ranks (impact x share, CLV impact x value share). ``scores``: each
+    customer's NPS or CSAT, for those outcomes."""
+    return all_drivers(store, rows, topical, names, {outcome: scores}, seed=seed)
+
+
+def _drivers(rows, per_interaction: dict, ltv: dict, outcome: str, scores: dict[str, float] | None,
+             seed: int) -> list[dict]:
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {OUTCOMES}")
     if outcome == "experience":
         units = [r for r in rows if r.experience is not None]
         keys = [r.id for r in units]
@@ -71,7 +87,6 @@ def key_drivers(store: Store, rows, topical: dict[str, dict], names: dict[str, s
         return []
     index = {k: n for n, k in enumerate(keys)}
     strata = np.array(channel_of)
-    ltv = dict(store.db.execute("select id, lifetime_value from customers where lifetime_value > 0"))
     w = np.array([float(ltv.get(c) or 0.0) for c in owners])
     factors: dict[tuple[str, str], set[int]] = defaultdict(set)
     for k in keys:

@@ -49,13 +49,10 @@ def facet_counts(store: Store, ids: list[str] | None = None, *, top: int = TOP, 
         f"join interactions i on i.id = ta.interaction_id left join analyses a on a.interaction_id = i.id "
         f"where {where} and ta.theme_id is not null group by 1 order by n desc, 1", params).fetchall()
     out["theme"] = [{"value": t, "label": names.get(t, t), "count": n} for t, n in rows if t not in generic][:top]
-    products = dict(store.db.execute("select id, name from products")) if _has_products(store) else {}
+    products = dict(store.db.execute("select id, name from products"))
     out["product"] = [{"value": p, "label": products.get(p) or p, "count": n} for p, n in store.db.execute(
         f"select m.product_id, count(distinct m.interaction_id) n from mentions m "
         f"join interactions i on i.id = m.interaction_id left join analyses a on a.interaction_id = i.id "
         f"where {where} group by 1 order by n desc, 1 limit ?", [*params, top])]
     return out
 
-
-def _has_products(store: Store) -> bool:
-    return store.db.execute("select 1 from sqlite_master where name = 'products'").fetchone() is not None

@@ -163,41 +163,39 @@ def _query_lang(store, query: str) -> str | None:
     ("reembolso" is Spanish when Spanish messages hold it and English ones never do; "hotel", in both,
     tells nothing), else by the detector when it is sure (``query_language``). The counts are kept on the
     store while its data stays the same: a query's words are counted once."""
-    from .query import _FUNCTION
-
-    words = [w.lower() for w in terms(query) if " " not in w and w.isalpha()]
-    if any(w in _FUNCTION["es"] or w in _FUNCTION["en"] for w in words):
-        return query_language(query)
     stop = stop_words()
-    words = [w for w in words if w not in stop]
+    words = [w.lower() for w in terms(query) if " " not in w and w.isalpha()]
+    if any(w in stop for w in words):
+        return query_language(query)
     # kept on the store, for as long as its data stays the same: another connection's commit changes
     # data_version, this connection's own writes its total_changes
     key = (store.db.execute("pragma data_version").fetchone()[0], store.db.conn.total_changes)
     kept = getattr(store, "_query_vocabulary", None)
     if kept is None or kept[0] != key:
         # which of the languages the store holds at all (a count per language took 300 ms at 1M)
-        kept = (key, {"totals": {lang: 1 for lang in QUERY_LANGUAGES if store.db.execute(
-            "select exists (select 1 from analyses where lang = ?)", [lang]).fetchone()[0]}})
-        store._query_vocabulary = kept
-    cache = kept[1]
+        held = [lang for lang in QUERY_LANGUAGES
+                if store.db.execute("select exists (select 1 from analyses where lang = ?)", [lang]).fetchone()[0]]
+        kept = store._query_vocabulary = (key, held, {})
+    _, held, votes_of = kept
     votes = set()
-    if len(cache["totals"]) == 2:
+    if len(held) == 2:
         for word in words:
-            if word not in cache:
-                cache[word] = _word_language(store, word, cache["totals"])
-            if cache[word]:
-                votes.add(cache[word])
+            if word not in votes_of:
+                votes_of[word] = _word_language(store, word, held)
+            if votes_of[word]:
+                votes.add(votes_of[word])
     if len(votes) == 1:
         return votes.pop()
     return query_language(query)
 
 
-def _word_language(store, word: str, totals: dict) -> str | None:
+def _word_language(store, word: str, languages: list[str]) -> str | None:
+    """The language whose messages hold ``word`` when the other's (nearly) never do."""
     counts = dict(store.db.execute(
         "select a.lang, count(*) from (select rowid from interactions_fts where interactions_fts match ? "
         "limit ?) f join interactions i on i.rowid = f.rowid join analyses a on a.interaction_id = i.id "
         "group by a.lang", [fts_match(word), VOCABULARY_SAMPLE]))
-    (best, n1), (_, n2) = sorted(((lang, counts.get(lang, 0)) for lang in totals), key=lambda kv: -kv[1])
+    (best, n1), (_, n2) = sorted(((lang, counts.get(lang, 0)) for lang in languages), key=lambda kv: -kv[1])
     return best if n1 >= 3 and n2 <= VOCABULARY_ALONE * n1 else None
 
 
@@ -233,15 +231,16 @@ def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters,
     if not filters:
         return [(r, s) for r, s in index.top(vector, depth) if s >= min_similarity]
     join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
-    sql = f"select i.rowid from interactions i{join} where {where}"
-    passing = [r[0] for r in store.db.execute(f"{sql} limit ?", [*params, PROBE + 1])]
+    passing = [r[0] for r in store.db.execute(f"select i.rowid from interactions i{join} where {where} limit ?",
+                                              [*params, PROBE + 1])]
     if len(passing) <= PROBE:  # a narrow filter: only its rows are scored
         within = index.positions(passing)
         return [(r, s) for r, s in index.top(vector, depth, within=within) if s >= min_similarity]
     if index.ann is not None:  # a broad one at scale: the approximate index's candidates, checked in SQL
         wanted = 8 * depth
         while wanted <= ANN_FILTER_MAX:  # more candidates while too few pass (a filter on a fifth of the rows)
-            found = _checked(store, index, vector, index.candidates(vector, wanted), sql, params, min_similarity)
+            found = _checked(store, index, vector, index.candidates(vector, wanted), join, where, params,
+                             min_similarity)
             if len(found) >= depth:
                 return found[:depth]
             wanted *= 4
@@ -253,30 +252,22 @@ def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters,
         rows = rows[scores[rows] >= min_similarity]
         if not len(rows):
             break
-        for i in range(0, len(rows), 900):
-            chunk = rows[i:i + 900]
-            rowids = [int(r) for r in index.rowids[chunk]]
-            ok = {r[0] for r in store.db.execute(
-                f"{sql} and i.rowid in ({','.join('?' * len(rowids))})", [*params, *rowids])}
-            out += [(r, float(scores[p])) for r, p in zip(rowids, chunk) if r in ok]
+        rowids = [int(r) for r in index.rowids[rows]]
+        ok = set(_passing(store, rowids, join, where, params))
+        out += [(r, float(scores[p])) for r, p in zip(rowids, rows) if r in ok]
         done, size = size, size * 4
     return out[:depth]
 
 
-def _checked(store, index, vector: np.ndarray, rows: np.ndarray, sql: str, params: list,
+def _checked(store, index, vector: np.ndarray, rows: np.ndarray, join: str, where: str, params: list,
              min_similarity: float) -> list[tuple[int, float]]:
-    """(rowid, cosine) of the matrix ``rows`` that pass the filter's SQL, best first."""
+    """(rowid, cosine) of the matrix ``rows`` that pass the filter, best first."""
     scores = index.matrix[rows] @ np.asarray(vector, dtype=np.float32).reshape(-1)
     order = np.argsort(-scores, kind="stable")
-    rows, scores = rows[order], scores[order]
-    keep = scores >= min_similarity
-    rows, scores = rows[keep], scores[keep]
+    keep = scores[order] >= min_similarity
+    rows, scores = rows[order][keep], scores[order][keep]
     rowids = [int(r) for r in index.rowids[rows]]
-    ok: set[int] = set()
-    for i in range(0, len(rowids), 900):
-        chunk = rowids[i:i + 900]
-        ok |= {r[0] for r in store.db.execute(f"{sql} and i.rowid in ({','.join('?' * len(chunk))})",
-                                              [*params, *chunk])}
+    ok = set(_passing(store, rowids, join, where, params))
     return [(r, float(s)) for r, s in zip(rowids, scores) if r in ok]
 
 
@@ -317,11 +308,15 @@ def _hits(store, fused: list[tuple[int, float, str]], query: str, encoder: Encod
         row = rows.get(rowid)
         if row is None:  # deleted since the index saw it
             continue
-        (_, iid, cid, cname, channel, ts, subject, text, sentiment, sscore, _analysed, themes, products) = row
-        hits.append(Hit(iid, cid, cname, channel, ts, subject, snippets.get(rowid) or _plain(text or subject or ""),
-                        sentiment, sscore, sorted(json.loads(themes or "[]")), sorted(json.loads(products or "[]")),
-                        score, why))
+        hits.append(_hit(row, snippets.get(rowid) or _plain(row[7] or row[6] or ""), score, why))
     return hits
+
+
+def _hit(row: tuple, snippet: str, score: float, why: str) -> Hit:
+    """A Hit from a row of _DETAILS."""
+    (_, iid, cid, cname, channel, ts, subject, _text, sentiment, sscore, _analysed, themes, products) = row
+    return Hit(iid, cid, cname, channel, ts, subject, snippet, sentiment, sscore, sorted(json.loads(themes or "[]")),
+               sorted(json.loads(products or "[]")), score, why)
 
 
 def _text_snippets(store, query: str, rowids: list[int], rows: dict, lang: str | None) -> dict[int, str]:
@@ -414,9 +409,4 @@ def browse(store: Store, *, limit: int = 50, offset: int = 0, channel: Many = No
     if not rowids:
         return [], total
     rows = {r[0]: r for r in store.db.execute(_DETAILS.format(marks=",".join("?" * len(rowids))), rowids)}
-    hits = []
-    for rowid in rowids:
-        (_, iid, cid, cname, ch, ts, subject, text, sent, sscore, analysed, themes, products) = rows[rowid]
-        hits.append(Hit(iid, cid, cname, ch, ts, subject, _plain(analysed or text or subject or ""), sent, sscore,
-                        sorted(json.loads(themes or "[]")), sorted(json.loads(products or "[]")), 0.0, ""))
-    return hits, total
+    return [_hit(rows[r], _plain(rows[r][10] or rows[r][7] or rows[r][6] or ""), 0.0, "") for r in rowids], total
