@@ -454,3 +454,18 @@ def test_a_campaign_round_trip_from_the_command_line(tmp_path):
     bad.write_text("email,converted\nnadie@x.example,yes\n", encoding="utf-8")
     r = run("campaigns", "import", bad, "--db", db)
     assert r.exit_code == 3 and "row 2" in r.output and "nadie@x.example" in r.output
+
+
+def test_interest_says_when_products_are_mentioned_only_in_complaints(tmp_path):
+    db = _scored_db(tmp_path)
+    import voice
+
+    from tests.helpers import add_analysed
+
+    with voice.open(db) as v:  # as on the CFPB complaints: a product named only in complaints scores 0
+        add_analysed(v.store, "k1", "2026-10-12T10:00:00+00:00", "My credit card was charged twice", customer="C001",
+                     sentiment="negative", score=-0.8, intents={"complaint": 0.9},
+                     mentions=[("credit-card", "credit card")])
+    assert run("score", "--db", db, "--as-of", "latest").exit_code == 0
+    r = run("interest", "--db", db, "--product", "credit-card")
+    assert r.exit_code == 0 and "1 customers mention credit-card, but none shows interest" in r.output

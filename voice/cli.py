@@ -533,7 +533,14 @@ def interest_cmd(db: DbOption = Path("voice.db"),
         _dump(rows)
         return
     if not rows:
-        echo("no interest found (run 'voice analyze' and 'voice score' first).")
+        cond, params = ("where product_id = ?", [product]) if product else ("", [])
+        mentioned = v.store.db.execute(f"select count(distinct customer_id) from interest {cond}", params).fetchone()[0]
+        if mentioned:  # scored, but what they said about the products was no interest (complaints, praise)
+            echo(f"{mentioned} customers mention {product or 'your products'}, but none shows interest of "
+                 f"{min_interest} or more: their mentions are complaints or spoken of badly, which do not count "
+                 f"(voice customer ID shows each one's evidence).")
+        else:
+            echo("no interest found (run 'voice analyze' and 'voice score' first).")
     current = None
     for r in rows:
         if r["product_id"] != current:
