@@ -102,35 +102,89 @@ class AttributeMap:
                         for space in values[2]:
                             self.table.setdefault((lower, tag, space), []).append((order, p["attrs"]))
         self.shapes = sorted({tuple(v is not None for v in key) for key in self.table})
+        self._memo: dict[tuple, tuple] = {}
+        # one-token patterns on POS alone (es: TAG from POS) are a lookup too, after the table's writes
+        self.by_pos: dict[str, tuple] = {}
+        others = []
+        for p in rest:
+            alt = p["patterns"][0]
+            pos = _alternatives(alt[0].get("POS")) if len(alt) == 1 and set(alt[0]) == {"POS"} else None
+            if pos is None:
+                others.append(p)
+                continue
+            for value in pos:
+                self.by_pos[value] = self.by_pos.get(value, ()) + tuple(p["attrs"].items())
+        # the rest (several tokens, REGEX) run in an AttributeRuler, only on docs with a word that can start one
         self.rest = None
-        if rest:
+        self.starts, self.start_patterns = _starts(others)
+        if others:
             self.rest = AttributeRuler(nlp.vocab)
-            self.rest.add_patterns(rest)
+            self.rest.add_patterns(others)
+
+    def _attrs(self, values: tuple) -> tuple:
+        """The (attr, value) writes for a token with these (LOWER, TAG, IS_SPACE), in pattern order."""
+        found = []
+        for shape in self.shapes:
+            hit = self.table.get(tuple(v if on else None for v, on in zip(values, shape)))
+            if hit:
+                found.extend(hit)
+        found.sort(key=lambda x: x[0])
+        return tuple((attr, value) for _, attrs in found for attr, value in attrs.items())
 
     def __call__(self, doc):
-        table, shapes = self.table, self.shapes
+        # memoised per (lower, tag, is_space): a text's words repeat, and the lookups cost more than the writes
+        memo, by_pos, starts, start_patterns = self._memo, self.by_pos, self.starts, self.start_patterns
+        run_rest = self.rest is not None and starts is None
         for token in doc:
-            values = (token.lower_, token.tag_, token.is_space)
-            found = []
-            for shape in shapes:
-                hit = table.get(tuple(v if on else None for v, on in zip(values, shape)))
-                if hit:
-                    found.extend(hit)
-            if not found:
-                continue
-            if len(found) > 1:
-                found.sort(key=lambda x: x[0])
-            for _, attrs in found:
-                for attr, value in attrs.items():
-                    if attr == "POS":
-                        token.pos_ = value
-                    elif attr == "MORPH":
-                        token.set_morph(value)
-                    elif attr == "LEMMA":
-                        token.lemma_ = value
-                    elif attr == "TAG":
-                        token.tag_ = value
-        return self.rest(doc) if self.rest is not None else doc
+            lower = token.lower_
+            values = (lower, token.tag_, token.is_space)
+            writes = memo.get(values)
+            if writes is None:
+                writes = self._attrs(values)
+                if len(memo) < 200_000:
+                    memo[values] = writes
+            if by_pos:
+                writes = writes + by_pos.get(_pos_after(token.pos_, writes), ())
+            for attr, value in writes:
+                if attr == "POS":
+                    token.pos_ = value
+                elif attr == "MORPH":
+                    token.set_morph(value)
+                elif attr == "LEMMA":
+                    token.lemma_ = value
+                elif attr == "TAG":
+                    token.tag_ = value
+            if not run_rest and self.rest is not None and (
+                    lower in starts or any(p.match(lower) for p in start_patterns)):
+                run_rest = True
+        return self.rest(doc) if run_rest else doc
+
+
+def _pos_after(pos: str, writes: tuple) -> str:
+    """The token's POS once ``writes`` are applied."""
+    for attr, value in writes:
+        if attr == "POS":
+            pos = value
+    return pos
+
+
+def _starts(patterns: list[dict]) -> tuple[frozenset[str] | None, list]:
+    """The lower-case words (and REGEX patterns) that can start one of ``patterns``; None when one of them
+    can start on any word (then they run on every doc)."""
+    import re
+
+    words: set[str] = set()
+    regexes = []
+    for p in patterns:
+        for alt in p["patterns"]:
+            first = alt[0].get("LOWER")
+            if isinstance(first, dict) and set(first) == {"REGEX"}:
+                regexes.append(re.compile(first["REGEX"]))
+            elif _alternatives(first) is not None and not isinstance(first, bool):
+                words.update(_alternatives(first))
+            else:
+                return None, []
+    return frozenset(words), regexes
 
 
 def speed_up_attributes(nlp):

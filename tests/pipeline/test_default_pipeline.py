@@ -137,3 +137,18 @@ def test_the_runner_up_intents_are_kept_with_their_confidence(analysed):
     # a message of only greetings decides nothing: no candidates either
     iid = items["only greetings"].id
     assert v.store.db.execute("select intent_candidates from analyses where interaction_id = ?", [iid]).fetchone()[0] is None
+
+
+
+def test_warm_up_loads_the_spacy_pipelines_and_encodes_nothing(tmp_path, monkeypatch):
+    import voice.keyphrases.extract as kp
+
+    loaded = []
+    real = kp.load_spacy
+    monkeypatch.setattr(kp, "load_spacy", lambda lang, **kw: loaded.append(lang) or real(lang, **kw))
+    v = voice.init(tmp_path / "w.db")
+    pipe = v.pipeline()
+    assert pipe.warm_up() is pipe
+    assert {"en", "es"} <= set(loaded)  # the keyphrase step's tagged pipelines, before any batch
+    assert v.store.db.execute("select count(*) from embeddings").fetchone()[0] == 0
+    v.close()

@@ -45,7 +45,17 @@ def test_two_workers_write_what_one_process_writes(tmp_path, monkeypatch):
     assert report_two.step_seconds.get("write", 0) > 0  # it did run in workers
     a, b = sqlite3.connect(tmp_path / "one.db"), sqlite3.connect(tmp_path / "two.db")
     for table, sql in TABLES.items():
-        assert a.execute(sql).fetchall() == b.execute(sql).fetchall(), table
+        rows_a, rows_b = a.execute(sql).fetchall(), b.execute(sql).fetchall()
+        assert len(rows_a) == len(rows_b), table
+        for ra, rb in zip(rows_a, rows_b):
+            assert _same(ra, rb), (table, ra, rb)
+
+
+def _same(ra: tuple, rb: tuple) -> bool:
+    """Equal rows; scores may differ in the last rounded digit (workers run torch and BLAS on one thread,
+    whose sums are ordered differently from two threads')."""
+    return len(ra) == len(rb) and all(
+        abs(x - y) <= 2e-4 if isinstance(x, float) and isinstance(y, float) else x == y for x, y in zip(ra, rb))
 
 
 def test_a_small_run_stays_in_this_process(tmp_path):

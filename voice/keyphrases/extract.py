@@ -63,6 +63,11 @@ class KeyphraseExtractor:
         exclude = ("ner",) if self.noun_chunks else ("ner", "parser")
         return load_spacy(lang, exclude=exclude)
 
+    def warm_up(self, langs: tuple[str, ...] = ("en", "es")) -> None:
+        """Load each language's spaCy pipeline now instead of on the first batch that needs it."""
+        for lang in langs:
+            self._nlp(lang)
+
     def candidates(self, docs: list[Doc]) -> list[tuple[list[Candidate], int]]:
         """Per doc: its candidates (at most ``max_candidates``, earliest first) and its token count."""
         out: list[tuple[list[Candidate], int]] = [([], 0)] * len(docs)
@@ -75,7 +80,9 @@ class KeyphraseExtractor:
             tagged = has_tagger(nlp)
             lemmatize = _lazy_lemmatizer(nlp)
             texts = (content_text(docs[i])[: self.max_chars] for i in idxs)  # no greetings, sign-offs, signatures
-            skip = ["lemmatizer"] if lemmatize else []
+            # candidates need tokens and tags only: no sentence boundaries, lemmas only for candidate words
+            skip = [name for name in ("sentencizer", "senter") if nlp.has_pipe(name)]
+            skip += ["lemmatizer"] if lemmatize else []
             for i, sdoc in zip(idxs, nlp.pipe(texts, batch_size=self.batch_size, disable=skip)):
                 if tagged:
                     cands = tagged_candidates(sdoc, lang, max_words=self.max_words, noun_chunks=self.noun_chunks,

@@ -74,7 +74,7 @@ def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str
 
     store = open_readonly(db_path)
     cached = _collecting_cache(load_encoder(encoder), store)
-    _WORKER.update(store=store, cache=cached, given=given, pipeline=pipeline.build(cached))
+    _WORKER.update(store=store, cache=cached, given=given, pipeline=pipeline.build(cached).warm_up())
     sync_catalog(_WORKER["pipeline"], store)
 
 

@@ -97,6 +97,16 @@ class Pipeline:
         self.encoder_name = getattr(encoder, "name", None)
         return self
 
+    def warm_up(self, langs: tuple[str, ...] = ("en", "es")) -> "Pipeline":
+        """Load now what the steps would load on their first batch (spaCy pipelines per language), so
+        that the first batch is not slower than the rest: a server, a worker or a benchmark calls it
+        once after :meth:`build`. Encodes nothing and writes nothing."""
+        for step in self._built.values():
+            warm = getattr(step, "warm_up", None)
+            if warm is not None:
+                warm(langs)
+        return self
+
     def components(self) -> dict[str, Any]:
         """Provenance written with every run: the encoder (name and version) and,
         per step, the component, its settings and the model it loaded, if any."""

@@ -108,6 +108,11 @@ class SentenceSplitter:
         self.batch_size = batch_size
         self.mark_non_content = mark_non_content
 
+    def warm_up(self, langs: tuple[str, ...] = ("en", "es")) -> None:
+        """Load each language's spaCy pipeline now instead of on the first batch that needs it."""
+        for lang in langs:
+            _nlp(lang, self.method)
+
     def __call__(self, docs: list[Doc]) -> list[Doc]:
         # Every unit (doc text, or each customer turn) -> pieces, grouped by language.
         by_lang: dict[str, list[tuple[Doc, int | None, int, int]]] = defaultdict(list)
@@ -122,9 +127,10 @@ class SentenceSplitter:
         for lang, items in by_lang.items():
             nlp = _nlp(lang, self.method if lang != "xx" else "rules")
             texts = [doc.text[a:b] for doc, _, a, b in items]
-            for (doc, turn_idx, a, _b), parsed in zip(items, nlp.pipe(texts, batch_size=self.batch_size)):
-                for s_start, s_end in _bounds(parsed.text, [(s.start_char, s.end_char) for s in parsed.sents]):
-                    found[id(doc)].append(Sentence(0, a + s_start, a + s_end, parsed.text[s_start:s_end],
+            for (doc, turn_idx, a, _b), text, parsed in zip(items, texts, nlp.pipe(texts, batch_size=self.batch_size)):
+                # the piece's own text, not parsed.text: spaCy joins every token's text on each read
+                for s_start, s_end in _bounds(text, [(s.start_char, s.end_char) for s in parsed.sents]):
+                    found[id(doc)].append(Sentence(0, a + s_start, a + s_end, text[s_start:s_end],
                                                    turn_idx=turn_idx))
         for doc in docs:
             sentences = sorted(found.get(id(doc), []), key=lambda s: s.start)

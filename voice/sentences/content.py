@@ -164,6 +164,8 @@ _PARTICLES = frozenset("de del la las los y van von da di".split())
 
 def _plain(text: str) -> str:
     """Accents removed, spaces collapsed, case kept ("Nº" becomes "No", "3ºB" becomes "3oB")."""
+    if text.isascii():
+        return " ".join(text.split())
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
