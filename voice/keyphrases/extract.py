@@ -22,15 +22,18 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
 from ..encode import MemoryCache, load_encoder
+from ..errors import ConfigError
 from ..pipeline.doc import Doc
 from ..pipeline.embed import embed
 from ..pipeline.registry import component
 from ..sentences.content import content_text
 from ..spacy_models import has_tagger, load_spacy
+from . import tagger as window_tagger
 from .candidates import Candidate, ngram_candidates, tagged_candidates
 
 
@@ -40,7 +43,8 @@ class KeyphraseExtractor:
     def __init__(self, encoder, top_k: int = 10, *, w_sim: float = 0.6, w_pos: float = 0.3, w_freq: float = 0.1,
                  diversity: float = 0.2, max_words: int = 5, noun_chunks: bool = False,
                  max_candidates: int = 300, max_chars: int = 100_000, batch_size: int = 64,
-                 default_lang: str = "en", phrase_cache: int = 10_000):
+                 default_lang: str = "en", phrase_cache: int = 10_000, tagger: str = "window",
+                 tagger_folder: str | None = None):
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         if min(w_sim, w_pos, w_freq) < 0 or w_sim + w_pos + w_freq <= 0:
@@ -57,10 +61,20 @@ class KeyphraseExtractor:
         self.max_chars = max_chars
         self.batch_size = batch_size
         self.default_lang = default_lang
+        if tagger not in ("window", "spacy"):
+            raise ConfigError(f"unknown keyphrase tagger {tagger!r}.",
+                              fix='use "window" (voice\'s small tagger, the default) or "spacy" (the model\'s own).')
+        self.tagger = tagger  # "window": voice's window tagger where it has one for the language; "spacy"
+        self.tagger_folder = Path(tagger_folder) if tagger_folder else None
 
     # -- candidates ---------------------------------------------------------------------------------------------
     def _nlp(self, lang: str):
         exclude = ("ner",) if self.noun_chunks else ("ner", "parser")
+        if self.tagger == "window" and not self.noun_chunks and window_tagger.available(lang, self.tagger_folder):
+            # the window tagger instead of spaCy's tok2vec + tagger / morphologizer (see .tagger)
+            nlp = load_spacy(lang, exclude=exclude + ("tok2vec", "tagger", "morphologizer"))
+            if nlp.has_pipe("attribute_ruler"):  # a model, whose map turns the tags into POS (not a blank stand-in)
+                return window_tagger.add_to(nlp, lang, self.tagger_folder)
         return load_spacy(lang, exclude=exclude)
 
     def warm_up(self, langs: tuple[str, ...] = ("en", "es")) -> None:
@@ -77,7 +91,7 @@ class KeyphraseExtractor:
                 by_lang[d.lang or self.default_lang].append(i)
         for lang, idxs in by_lang.items():
             nlp = self._nlp(lang)
-            tagged = has_tagger(nlp)
+            tagged = has_tagger(nlp) or nlp.has_pipe("voice_window_tagger")
             lemmatize = _lazy_lemmatizer(nlp)
             texts = (content_text(docs[i])[: self.max_chars] for i in idxs)  # no greetings, sign-offs, signatures
             # candidates need tokens and tags only: no sentence boundaries, lemmas only for candidate words
@@ -186,6 +200,7 @@ def mmr(relevance: np.ndarray, vecs: np.ndarray, k: int, diversity: float) -> li
 
 @component("keyphrases.v1")
 def make_keyphrases(encoder, top_k: int = 10, w_sim: float = 0.6, w_pos: float = 0.3, w_freq: float = 0.1,
-                    diversity: float = 0.2, max_words: int = 5, noun_chunks: bool = False) -> KeyphraseExtractor:
+                    diversity: float = 0.2, max_words: int = 5, noun_chunks: bool = False,
+                    tagger: str = "window") -> KeyphraseExtractor:
     return KeyphraseExtractor(encoder, top_k, w_sim=w_sim, w_pos=w_pos, w_freq=w_freq, diversity=diversity,
-                              max_words=max_words, noun_chunks=noun_chunks)
+                              max_words=max_words, noun_chunks=noun_chunks, tagger=tagger)
