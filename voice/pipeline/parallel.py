@@ -66,8 +66,12 @@ def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str
     for var in _THREAD_VARS:
         os.environ[var] = "1"
     import torch
+    from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(1)
+    # numpy's OpenBLAS was loaded (with a thread per core) while the arguments were unpickled, before the
+    # variables above were set: limit the pools already there too
+    threadpool_limits(limits=1)
     from ..encode import load_encoder
     from ..store.readonly import open_readonly
     from .pipeline import sync_catalog
