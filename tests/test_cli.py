@@ -122,6 +122,13 @@ def test_analyze_names_a_missing_pipeline_file(tmp_path):
     assert r.exit_code == 1 and "--pipeline" in r.output
 
 
+def test_analyze_names_an_unknown_engine(tmp_path):
+    db = tmp_path / "v.db"
+    run("init", "--db", db)
+    r = run("analyze", "--db", db, "--engine", "spark")
+    assert r.exit_code == 1 and "unknown engine" in r.output and "local, ray" in r.output
+
+
 def test_list_components():
     out = run("analyze", "--list-components").output.split()
     assert "language.langid.v1" in out and "sentences.spacy.v1" in out

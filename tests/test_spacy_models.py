@@ -40,3 +40,21 @@ def test_the_rulers_lemmas_and_pos_still_apply():
     assert lemmas["gets"] == "get" and lemmas["got"] == "get"
     assert lemmas["gon"] == "go" and lemmas["na"] == "to"  # a two-token pattern
     assert all(t.pos_ for t in doc)  # every token has its coarse POS from the tag
+
+
+def test_a_pipeline_whose_vocabulary_grew_is_loaded_afresh(monkeypatch):
+    from functools import lru_cache
+
+    import voice.spacy_models as sm
+
+    @lru_cache(maxsize=2)
+    def loader(lang):
+        return spacy.blank(lang)
+
+    monkeypatch.setattr(sm, "VOCAB_GROWTH", 50)
+    first = sm.renewed(loader, "en")
+    assert sm.renewed(loader, "en") is first
+    list(first.pipe([f"word{i} token{i}" for i in range(40)]))  # 80 new words: more than allowed
+    again = sm.renewed(loader, "en")
+    assert again is not first and len(again.vocab) < len(first.vocab)
+    assert sm.renewed(loader, "en") is again

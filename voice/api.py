@@ -303,15 +303,17 @@ class Voice:
 
     def analyze(self, pipeline: "str | Path | Pipeline | None" = None, *, all: bool = False,  # noqa: A002
                 encoder: "str | Encoder | None" = None, batch_size: int = 64, limit: int | None = None,
-                progress: Callable[[int, int], None] | None = None, workers: int = 1) -> "AnalyzeReport":
+                progress: Callable[[int, int], None] | None = None, workers: int = 1, engine: str = "local",
+                ray_address: str | None = None) -> "AnalyzeReport":
         """Run the analysis pipeline over interactions not analysed yet (``all``:
         every one again): language, sentences, sentiment, intents, keyphrases,
         product mentions and aspect sentiment, stored with their provenance. ``workers``: processes to
-        run it in (each loads the models once; the results are the same as with one)."""
+        run it in (each loads the models once; the results are the same as with one); ``engine="ray"``:
+        Ray actors instead, on a local Ray or the cluster at ``ray_address``."""
         from .pipeline import analyze
 
         return analyze(self.store, self.pipeline(pipeline, encoder=encoder), all=all, batch_size=batch_size,
-                       progress=progress, limit=limit, workers=workers)
+                       progress=progress, limit=limit, workers=workers, engine=engine, ray_address=ray_address)
 
     def correct(self, interaction_id: str, field: str, value: "str | Sequence[str]", *, sentence: int | None = None,
                 by: str | None = None, note: str | None = None):

@@ -313,6 +313,10 @@ def analyze(db: DbOption = Path("voice.db"),
             score: Annotated[bool, typer.Option("--score/--no-score", help="Re-score the customers whose analysis changed.")] = True,
             workers: Annotated[Optional[int], typer.Option(
                 help="Processes to analyse in (default: the cores, as memory allows; 1: this process only).")] = None,
+            engine: Annotated[str, typer.Option(
+                help="local (processes on this machine) or ray (Ray Data actors; pip install 'voice[ray]').")] = "local",
+            ray_address: Annotated[Optional[str], typer.Option(
+                help="A Ray cluster to run on (ray://head:10001; default: RAY_ADDRESS, else a local Ray).")] = None,
             quiet: QuietOption = False) -> None:
     """Language, sentences, sentiment, intents, keyphrases and product mentions for
     every interaction not analysed yet; results are stored with the models behind them.
@@ -330,7 +334,7 @@ def analyze(db: DbOption = Path("voice.db"),
             raise typer.BadParameter("give 1 or more.", param_hint="--workers")
         report = _with_progress(quiet, "analyze", lambda p: v.analyze(
             pipeline, all=all_, encoder=encoder, batch_size=batch_size, progress=p,
-            workers=workers or default_workers()), unit="interactions")
+            workers=workers or default_workers(), engine=engine, ray_address=ray_address), unit="interactions")
     except VoiceError as exc:
         raise _fail(exc) from exc
     if not quiet:

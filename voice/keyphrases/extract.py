@@ -32,7 +32,7 @@ from ..pipeline.doc import Doc
 from ..pipeline.embed import embed
 from ..pipeline.registry import component
 from ..sentences.content import content_text
-from ..spacy_models import has_tagger, load_spacy
+from ..spacy_models import has_tagger, load_spacy, renewed
 from . import tagger as window_tagger
 from .candidates import Candidate, ngram_candidates, tagged_candidates
 
@@ -72,10 +72,10 @@ class KeyphraseExtractor:
         exclude = ("ner",) if self.noun_chunks else ("ner", "parser")
         if self.tagger == "window" and not self.noun_chunks and window_tagger.available(lang, self.tagger_folder):
             # the window tagger instead of spaCy's tok2vec + tagger / morphologizer (see .tagger)
-            nlp = load_spacy(lang, exclude=exclude + ("tok2vec", "tagger", "morphologizer"))
+            nlp = renewed(load_spacy, lang, exclude + ("tok2vec", "tagger", "morphologizer"))
             if nlp.has_pipe("attribute_ruler"):  # a model, whose map turns the tags into POS (not a blank stand-in)
                 return window_tagger.add_to(nlp, lang, self.tagger_folder)
-        return load_spacy(lang, exclude=exclude)
+        return renewed(load_spacy, lang, exclude)
 
     def warm_up(self, langs: tuple[str, ...] = ("en", "es")) -> None:
         """Load each language's spaCy pipeline now instead of on the first batch that needs it."""
@@ -98,18 +98,21 @@ class KeyphraseExtractor:
             skip = [name for name in ("sentencizer", "senter") if nlp.has_pipe(name)]
             skip += ["lemmatizer"] if lemmatize else []
             for i, sdoc in zip(idxs, nlp.pipe(texts, batch_size=self.batch_size, disable=skip)):
-                if tagged:
-                    cands = tagged_candidates(sdoc, lang, max_words=self.max_words, noun_chunks=self.noun_chunks,
-                                              lemmatize=lemmatize)
-                else:
-                    cands = ngram_candidates(sdoc, max_words=min(self.max_words, 3))
-                people = docs[i].extra.get("people")
-                found = sorted((c for c in cands.values() if not (people and names_person(c, people))),
-                               key=lambda c: (min(c.offsets), -c.count))
-                if len(found) > self.max_candidates:  # keep the most frequent, then the earliest
-                    found = sorted(found, key=lambda c: (-c.count, min(c.offsets)))[: self.max_candidates]
-                out[i] = (found, len(sdoc))
+                out[i] = self._doc_candidates(docs[i], sdoc, lang, tagged, lemmatize)
         return out
+
+    def _doc_candidates(self, doc: Doc, sdoc, lang: str, tagged: bool, lemmatize) -> tuple[list[Candidate], int]:
+        if tagged:
+            cands = tagged_candidates(sdoc, lang, max_words=self.max_words, noun_chunks=self.noun_chunks,
+                                      lemmatize=lemmatize)
+        else:
+            cands = ngram_candidates(sdoc, max_words=min(self.max_words, 3))
+        people = doc.extra.get("people")
+        found = sorted((c for c in cands.values() if not (people and names_person(c, people))),
+                       key=lambda c: (min(c.offsets), -c.count))
+        if len(found) > self.max_candidates:  # keep the most frequent, then the earliest
+            found = sorted(found, key=lambda c: (-c.count, min(c.offsets)))[: self.max_candidates]
+        return found, len(sdoc)
 
     # -- ranking ------------------------------------------------------------------------------------------------
     def features(self, cands: list[Candidate], cand_vecs: np.ndarray, doc_vec: np.ndarray) -> np.ndarray:

@@ -32,6 +32,7 @@ MODELS = resource("models", "tagger")
 SHAPES = ("pad", "space", "punct", "digit", "upper", "title", "lower", "other")
 _PUNCT = re.compile(r"^[^\w\s]+$", re.UNICODE)
 PAD, UNKNOWN = 0, 1  # ids in the word and suffix tables
+MEMO_SIZE = 200_000  # words whose features are kept (cleared when full)
 
 
 def shape(text: str) -> int:
@@ -128,6 +129,8 @@ class WindowTagger:
             uniq, inverse = np.unique(orths, return_inverse=True)
             table = np.empty((len(uniq), N), dtype=np.int64)
             strings = doc.vocab.strings
+            if len(memo) > MEMO_SIZE:  # words once seen (a URL, a typo) are not kept for ever
+                memo.clear()
             for k, h in enumerate(uniq.tolist()):
                 f = memo.get(h)
                 if f is None:
@@ -246,7 +249,8 @@ def add_to(nlp, lang: str, folder: Path | None = None):
             return WindowTagger.load(Path(folder), lang, nlp)
 
     if not nlp.has_pipe(_FACTORY):
-        nlp.add_pipe(_FACTORY, first=True, config={"folder": str(folder or MODELS), "lang": lang})
+        tagger = nlp.add_pipe(_FACTORY, first=True, config={"folder": str(folder or MODELS), "lang": lang})
+        tagger._values(nlp.vocab)  # the labels' strings, made now: not inside a batch's memory zone
     return nlp
 
 

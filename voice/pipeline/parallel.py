@@ -62,7 +62,9 @@ def _collecting_cache(encoder, store):
     return CollectingCache(encoder, store)
 
 
-def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str]) -> None:
+def worker_state(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str]) -> dict[str, Any]:
+    """What a worker (a process here, or a Ray actor) holds: one thread for torch and BLAS, the store read
+    only, the pipeline built once and warmed up, an encoder cache that collects the vectors for the writer."""
     for var in _THREAD_VARS:
         os.environ[var] = "1"
     import torch
@@ -78,13 +80,16 @@ def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str
 
     store = open_readonly(db_path)
     cached = _collecting_cache(load_encoder(encoder), store)
-    _WORKER.update(store=store, cache=cached, given=given, pipeline=pipeline.build(cached).warm_up())
-    sync_catalog(_WORKER["pipeline"], store)
+    state = {"store": store, "cache": cached, "given": given, "pipeline": pipeline.build(cached).warm_up()}
+    sync_catalog(state["pipeline"], store)
+    return state
 
 
-def _run(docs: list["Doc"]) -> tuple[list["Doc"], list[tuple], dict[str, float]]:
-    pipe = _WORKER["pipeline"]
-    given = _WORKER["given"]
+def run_batch(state: dict[str, Any], docs: list["Doc"]) -> tuple[list["Doc"], list[tuple], dict[str, float]]:
+    """One batch through a worker's pipeline: the Docs with their results, the vectors encoded for them
+    (rows for the embeddings table), the seconds per step."""
+    pipe = state["pipeline"]
+    given = state["given"]
     for d in docs:
         d.extra["people"] = given | d.extra.get("people", frozenset())
     before = dict(pipe.timings)
@@ -93,8 +98,16 @@ def _run(docs: list["Doc"]) -> tuple[list["Doc"], list[tuple], dict[str, float]]
         pipe(live)
     for d in docs:
         d.extra.pop("people", None)  # read by the steps, not written: not sent back
-    rows, _WORKER["cache"].rows = _WORKER["cache"].rows, []
+    rows, state["cache"].rows = state["cache"].rows, []
     return docs, rows, {k: v - before.get(k, 0.0) for k, v in pipe.timings.items()}
+
+
+def _init(db_path: str, pipeline: "Pipeline", encoder: str, given: frozenset[str]) -> None:
+    _WORKER.update(worker_state(db_path, pipeline, encoder, given))
+
+
+def _run(docs: list["Doc"]) -> tuple[list["Doc"], list[tuple], dict[str, float]]:
+    return run_batch(_WORKER, docs)
 
 
 def run_parallel(store: "Store", pipeline: "Pipeline", batches, *, workers: int, given: frozenset[str],
@@ -124,11 +137,17 @@ def _finish(future, write, on_done, timings: dict[str, float]) -> None:
     from ..errors import VoiceError
 
     try:
-        docs, rows, spent = future.result()
+        result = future.result()
     except BrokenProcessPool as exc:
         raise VoiceError("a worker process stopped (out of memory, or its models failed to load); the batches "
                          "written so far are kept.",
                          fix="run again with fewer workers (--workers 1 shows the error itself).") from exc
+    write_result(result, write, on_done, timings)
+
+
+def write_result(result: tuple, write, on_done, timings: dict[str, float]) -> None:
+    """A worker's batch, written by the one writer (and its step seconds added up)."""
+    docs, rows, spent = result
     for k, v in spent.items():
         timings[k] = timings.get(k, 0.0) + v
     t = time.perf_counter()

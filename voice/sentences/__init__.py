@@ -21,7 +21,7 @@ from functools import lru_cache
 from ..errors import ConfigError
 from ..pipeline.doc import Doc, Sentence
 from ..pipeline.registry import component
-from ..spacy_models import load_spacy
+from ..spacy_models import load_spacy, renewed
 from .content import mark_non_content
 
 _LINE_BREAKS = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")  # paragraphs and list items
@@ -54,9 +54,9 @@ METHODS = ("rules", "senter", "parser")
 
 def _nlp(lang: str, method: str):
     if method == "rules":
-        return _rules(lang)
+        return renewed(_rules, lang)
     exclude = ("ner", "lemmatizer", "attribute_ruler") + (("parser",) if method == "senter" else ())
-    nlp = load_spacy(lang, exclude=exclude)
+    nlp = renewed(load_spacy, lang, exclude)
     if method == "senter" and "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     return nlp
