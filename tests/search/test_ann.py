@@ -74,3 +74,67 @@ def test_the_search_index_uses_it_at_scale_and_scores_exactly(store, monkeypatch
     store.db.execute("insert into analyses (interaction_id, analysed_text) values ('new', 'message 0')")
     index.refresh()
     assert len(index.ann) == 1_000 == len(index.matrix)
+
+
+def test_saved_it_loads_only_for_the_same_rows_and_encoder(tmp_path):
+    x = _clustered(3_000)
+    rowids = np.arange(1, 3_001, dtype=np.int64)
+    ann = AnnIndex(x)
+    path = tmp_path / "v.db.ann"
+    ann.save(path, rowids, "enc-pooled")
+    again = AnnIndex.load(path, rowids, "enc-pooled")
+    assert again is not None and len(again) == 3_000
+    assert set(again.candidates(x[7], 20)) == set(ann.candidates(x[7], 20))
+    assert AnnIndex.load(path, np.concatenate([rowids, [5_000]]), "enc-pooled") is not None  # more rows: extended
+    assert AnnIndex.load(path, rowids[1:], "enc-pooled") is None          # a row is gone: stale
+    assert AnnIndex.load(path, rowids, "other-pooled") is None            # other vectors
+    path.write_bytes(b"not an index")
+    assert AnnIndex.load(path, rowids, "enc-pooled") is None              # damaged: built again
+
+
+def _stored(store, x):
+    from voice.encode.cache import POOLED, text_hash
+
+    store.db.execute("insert or ignore into customers (id, name) values ('C1', 'Ana')")
+    for n in range(len(x)):
+        text = f"message {n}"
+        store.db.execute("insert into interactions (id, channel, text, content_hash, customer_id) "
+                         "values (?, 'survey', ?, ?, 'C1')", [f"i{n}", text, f"h{n}"])
+        store.db.execute("insert into analyses (interaction_id, analysed_text) values (?, ?)", [f"i{n}", text])
+        store.db.execute("insert into embeddings (text_hash, model, dim, vector) values (?, ?, 512, ?)",
+                         [text_hash(text), f"fake{POOLED}", x[n].tobytes()])
+
+
+def test_another_process_reads_the_saved_index_and_an_erasure_deletes_it(tmp_path, monkeypatch):
+    from voice.privacy import forget
+    from voice.search import index as index_mod
+    from voice.store import Store
+
+    class Enc:
+        name, dim = "fake", 512
+
+        def encode(self, texts):
+            raise AssertionError("every vector is stored")
+
+    monkeypatch.setattr(index_mod, "ANN_MIN", 500)
+    store = Store.open(tmp_path / "v.db", create=True)
+    _stored(store, _clustered(800, dim=512))
+    first = index_mod.VectorIndex(store, Enc())
+    first.refresh()
+    assert first.wait_for_ann(60)
+    saved = tmp_path / "v.db.ann"
+    assert saved.exists() and (tmp_path / "v.db.ann.json").exists()
+
+    class NoBuild(AnnIndex):
+        def __init__(self, *a, **kw):
+            raise AssertionError("built again instead of read")
+
+    monkeypatch.setattr(index_mod, "AnnIndex", NoBuild)
+    second = index_mod.VectorIndex(store, Enc())  # as a second web worker would
+    second.refresh()
+    assert second.wait_for_ann(60) and len(second.ann) == 800
+    assert second.top(second.matrix[9], 1)[0][0] == second.rowids[9]
+
+    forget(store, "C1")  # the saved index holds the erased customer's vectors: gone with them
+    assert not saved.exists() and not (tmp_path / "v.db.ann.json").exists()
+    store.close()

@@ -252,6 +252,10 @@ def forget(store: "Store", customer_id: str) -> ForgetReport:
         db.conn.executemany("insert or ignore into forgotten (kind, value_hash, at) values (?, ?, ?)",
                             [(kind, handle_hash(store, kind, value), stamp) for kind, value in handles])
         report.handles = len(handles)
+    if ids:
+        from ..search.ann import remove as remove_ann
+
+        remove_ann(store.path)  # the saved approximate search index holds the erased interactions' vectors
     return report
 
 

@@ -11,7 +11,11 @@ nearest group without a rebuild. FAISS is optional: without it the scan stays ex
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 
@@ -55,8 +59,68 @@ class AnnIndex:
         if len(vectors):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
+    def save(self, path: Path, covers: np.ndarray, encoder: str) -> None:
+        """Write the index to ``path`` (and its manifest beside it): ``covers`` are the rowids of the rows
+        it holds, in order; ``encoder`` names the vectors. Written to a temporary file and renamed, so a
+        reader never sees half of one."""
+        import faiss
+
+        tmp = path.with_name(path.name + ".tmp")
+        faiss.write_index(self.index, str(tmp))
+        os.replace(tmp, path)
+        manifest = {"rows": int(len(covers)), "rowids_sha1": _digest(covers), "encoder": encoder,
+                    "nlist": self.nlist, "nprobe": self.nprobe}
+        _manifest(path).write_text(json.dumps(manifest), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path, rowids: np.ndarray, encoder: str) -> "AnnIndex | None":
+        """The index saved at ``path`` if it was built from the first rows of ``rowids`` with ``encoder``
+        (it is extended with the rest by the caller); None when there is none or it is stale."""
+        import faiss
+
+        try:
+            manifest = json.loads(_manifest(path).read_text(encoding="utf-8"))
+            n = int(manifest["rows"])
+            if (manifest.get("encoder") != encoder or n > len(rowids) or n < 1
+                    or manifest.get("rowids_sha1") != _digest(rowids[:n])):
+                return None
+            index = faiss.read_index(str(path))
+        except (OSError, ValueError, KeyError, RuntimeError):
+            return None
+        if index.ntotal != n:
+            return None
+        self = cls.__new__(cls)
+        self.index, self.quantizer = index, None
+        self.nlist, self.nprobe = int(manifest["nlist"]), int(manifest["nprobe"])
+        self.index.nprobe = self.nprobe
+        return self
+
     def candidates(self, vector: np.ndarray, k: int) -> np.ndarray:
         """Row positions of up to ``k`` likely nearest rows (unordered for the caller: re-score them)."""
         _, found = self.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
         found = found[0]
         return found[found >= 0]
+
+
+def index_path(db_path: str | Path | None) -> Path | None:
+    """Where the approximate index of a database file is kept (``cx.db`` -> ``cx.db.ann``); None for a
+    database in memory."""
+    if db_path in (None, "", ":memory:"):
+        return None
+    return Path(str(db_path) + ".ann")
+
+
+def remove(db_path: str | Path | None) -> None:
+    """Delete a database's saved index and manifest (after an erasure: it holds the erased vectors)."""
+    path = index_path(db_path)
+    if path is not None:
+        for p in (path, _manifest(path), path.with_name(path.name + ".tmp")):
+            p.unlink(missing_ok=True)
+
+
+def _manifest(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def _digest(rowids: np.ndarray) -> str:
+    return hashlib.sha1(np.ascontiguousarray(rowids, dtype=np.int64).tobytes()).hexdigest()

@@ -23,8 +23,9 @@ import numpy as np
 
 from ..encode import CachedEncoder, Encoder
 from ..encode.cache import POOLED, text_hash
-from .ann import ANN_MIN, OVERSAMPLE, AnnIndex
+from .ann import ANN_MIN, OVERSAMPLE, AnnIndex, index_path
 from .ann import available as ann_available
+from .ann import remove as remove_ann
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -96,6 +97,7 @@ class VectorIndex:
                     "select count(*) from interactions where rowid > ?", [self._max_rowid]).fetchone()[0]
             if self._count + new_rows != count:  # something was deleted: start again
                 self.ann = None
+                remove_ann(self.store.path)  # it holds the deleted rows' vectors
                 self._generation += 1  # an approximate index being built for the old rows is not taken
                 self.rowids = np.zeros(0, dtype=np.int64)
                 self.ids = []
@@ -116,12 +118,22 @@ class VectorIndex:
         if self.ann is None:
             if len(self.matrix) >= self.ann_min and ann_available() and self._ann_thread is None:
                 snapshot, generation = self.matrix, self._generation  # appends make a new array
+                covers = self.rowids[: len(snapshot)]
+                path = index_path(self.store.path)
 
                 def build() -> None:
-                    ann = AnnIndex(snapshot)
+                    # the index another process saved for these rows, else a new one (minutes at 1M), saved
+                    ann = AnnIndex.load(path, covers, self.pooled_name) if path else None
+                    if ann is None:
+                        ann = AnnIndex(snapshot)
+                        if path is not None:
+                            try:
+                                ann.save(path, covers, self.pooled_name)
+                            except OSError:
+                                pass  # a read-only folder: the index lives in this process only
                     with self._lock:
                         if generation == self._generation:
-                            ann.add(self.matrix[len(snapshot):])
+                            ann.add(self.matrix[len(ann):])
                             self.ann = ann
                         self._ann_thread = None
 
