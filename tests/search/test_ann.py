@@ -138,3 +138,30 @@ def test_another_process_reads_the_saved_index_and_an_erasure_deletes_it(tmp_pat
     forget(store, "C1")  # the saved index holds the erased customer's vectors: gone with them
     assert not saved.exists() and not (tmp_path / "v.db.ann.json").exists()
     store.close()
+
+
+def test_an_index_built_while_rows_were_erased_is_not_saved(tmp_path, monkeypatch):
+    from voice.search import index as index_mod
+    from voice.store import Store
+
+    class Enc:
+        name, dim = "fake", 512
+
+    monkeypatch.setattr(index_mod, "ANN_MIN", 500)
+    store = Store.open(tmp_path / "v.db", create=True)
+    _stored(store, _clustered(600, dim=512))
+    built = []
+
+    class ErasedMeanwhile(AnnIndex):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            if not built:
+                built.append(1)
+                store.db.execute("delete from interactions where id = 'i3'")  # an erasure during the build
+
+    monkeypatch.setattr(index_mod, "AnnIndex", ErasedMeanwhile)
+    index = index_mod.VectorIndex(store, Enc())
+    index.refresh()
+    index.wait_for_ann(60)
+    assert not (tmp_path / "v.db.ann").exists()
+    store.close()

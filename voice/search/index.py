@@ -124,15 +124,13 @@ class VectorIndex:
                 def build() -> None:
                     # the index another process saved for these rows, else a new one (minutes at 1M), saved
                     ann = AnnIndex.load(path, covers, self.pooled_name) if path else None
-                    if ann is None:
+                    fresh = ann is None
+                    if fresh:
                         ann = AnnIndex(snapshot)
-                        if path is not None:
-                            try:
-                                ann.save(path, covers, self.pooled_name)
-                            except OSError:
-                                pass  # a read-only folder: the index lives in this process only
                     with self._lock:
                         if generation == self._generation:
+                            if fresh and path is not None and self._all_stored(covers):
+                                self._save(ann, path, covers)
                             ann.add(self.matrix[len(ann):])
                             self.ann = ann
                         self._ann_thread = None
@@ -141,6 +139,18 @@ class VectorIndex:
                 self._ann_thread.start()
         elif len(self.ann) < len(self.matrix):
             self.ann.add(self.matrix[len(self.ann):])
+
+    def _all_stored(self, rowids: np.ndarray) -> bool:
+        """Whether every row the index was built from is still stored: none erased while it was built (an
+        index saved with an erased interaction's vector would outlive the erasure)."""
+        return self.store.db.execute("select count(*) from interactions where rowid <= ?",
+                                     [int(rowids[-1])]).fetchone()[0] == len(rowids)
+
+    def _save(self, ann: AnnIndex, path, rowids: np.ndarray) -> None:
+        try:
+            ann.save(path, rowids, self.pooled_name)
+        except (OSError, RuntimeError):
+            pass  # a read-only folder: the index lives in this process only
 
     def wait_for_ann(self, timeout: float | None = None) -> bool:
         """Wait until the approximate index being built is ready; True when there is one."""
