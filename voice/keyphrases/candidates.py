@@ -51,12 +51,11 @@ class Candidate:
         return len(self.offsets)
 
 
-def _units(sdoc, lang: str, participles: bool = False) -> list[tuple[int, int, str]]:
+def _units(toks: list, lang: str, participles: bool = False) -> list[tuple[int, int, str]]:
     """(first token, last token + 1, class) per word unit; a hyphenated compound
     is one unit, classed by its last part. Classes: N noun, A modifier, P joiner
     (es), D determiner after a joiner (es), O anything else."""
     units: list[tuple[int, int, str]] = []
-    toks = list(sdoc)
     i = 0
     while i < len(toks):
         j = i
@@ -137,18 +136,18 @@ def _add(cands: dict[str, Candidate], text: str, tokens, max_words: int, lemmati
 
 
 def tagged_candidates(sdoc, lang: str, *, max_words: int = 5, noun_chunks: bool = True,
-                      participles: bool = False, lemmatize=None) -> dict[str, Candidate]:
+                      participles: bool = False, lemmatize=None, text: str | None = None) -> dict[str, Candidate]:
     """Candidates of a Doc parsed by a pipeline with POS tags. ``participles``:
     English -ed/-ing forms may modify a noun ("distributed systems").
     ``lemmatize`` (token -> lemma) is called for tokens with no lemma yet, so a
     pipeline can skip its lemmatizer and lemmatize only candidate words."""
     stop_words = stop_words_for(sdoc.lang_)
     pattern = _PATTERNS.get(lang, _PATTERNS["en"])
-    units = _units(sdoc, lang, participles)
+    toks = list(sdoc)  # one pass over the tokens (each pass makes a Token object per token)
+    units = _units(toks, lang, participles)
     classes = "".join(u[2] for u in units)
     cands: dict[str, Candidate] = {}
-    toks = list(sdoc)
-    text = sdoc.text
+    text = sdoc.text if text is None else text  # ``text``: the parsed text, if the caller has it (Doc.text re-joins)
     for m in pattern.finditer(classes):
         a, b = units[m.start()][0], units[m.end() - 1][1]
         _add(cands, text, _trim(toks[a:b], stop_words), max_words, lemmatize)

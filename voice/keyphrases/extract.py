@@ -93,18 +93,19 @@ class KeyphraseExtractor:
             nlp = self._nlp(lang)
             tagged = has_tagger(nlp) or nlp.has_pipe("voice_window_tagger")
             lemmatize = _lazy_lemmatizer(nlp)
-            texts = (content_text(docs[i])[: self.max_chars] for i in idxs)  # no greetings, sign-offs, signatures
+            texts = [content_text(docs[i])[: self.max_chars] for i in idxs]  # no greetings, sign-offs, signatures
             # candidates need tokens and tags only: no sentence boundaries, lemmas only for candidate words
             skip = [name for name in ("sentencizer", "senter") if nlp.has_pipe(name)]
             skip += ["lemmatizer"] if lemmatize else []
-            for i, sdoc in zip(idxs, nlp.pipe(texts, batch_size=self.batch_size, disable=skip)):
-                out[i] = self._doc_candidates(docs[i], sdoc, lang, tagged, lemmatize)
+            for i, text, sdoc in zip(idxs, texts, nlp.pipe(texts, batch_size=self.batch_size, disable=skip)):
+                out[i] = self._doc_candidates(docs[i], sdoc, text, lang, tagged, lemmatize)
         return out
 
-    def _doc_candidates(self, doc: Doc, sdoc, lang: str, tagged: bool, lemmatize) -> tuple[list[Candidate], int]:
+    def _doc_candidates(self, doc: Doc, sdoc, text: str, lang: str, tagged: bool, lemmatize
+                        ) -> tuple[list[Candidate], int]:
         if tagged:
             cands = tagged_candidates(sdoc, lang, max_words=self.max_words, noun_chunks=self.noun_chunks,
-                                      lemmatize=lemmatize)
+                                      lemmatize=lemmatize, text=text)
         else:
             cands = ngram_candidates(sdoc, max_words=min(self.max_words, 3))
         people = doc.extra.get("people")
