@@ -340,7 +340,8 @@ def analyze(db: DbOption = Path("voice.db"),
     if not quiet:
         steps = ", ".join(f"{k} {t:.1f}s" for k, t in (report.step_seconds or {}).items())
         echo(f"analyze: {report.analysed} analysed, {report.skipped} with nothing of the customer's "
-                   f"(outbound or empty), {report.seconds:.1f} s ({report.rate:.0f}/s)" + (f"; {steps}" if steps else ""))
+                   f"(outbound or empty), {report.seconds:.1f} s ({report.rate:.0f}/s) in {report.where}"
+                   + (f"; {steps}" if steps else ""))
     if report.analysed:
         fit = v.taxonomy_fit()
         if fit.fits is False:  # said even with --quiet: every intent-based figure is misleading until it is fixed

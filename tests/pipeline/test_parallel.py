@@ -43,6 +43,7 @@ def test_two_workers_write_what_one_process_writes(tmp_path, monkeypatch):
     two.close()
     assert report_two.analysed == report_one.analysed > 50
     assert report_two.step_seconds.get("write", 0) > 0  # it did run in workers
+    assert report_two.where == "2 worker processes" and report_one.where == "this process"
     assert_same_tables(tmp_path / "one.db", tmp_path / "two.db")
 
 

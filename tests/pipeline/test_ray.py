@@ -24,6 +24,7 @@ def test_ray_actors_write_what_one_process_writes(tmp_path):
     two.close()
     assert report_ray.analysed == report_one.analysed > 50
     assert report_ray.step_seconds.get("write", 0) > 0 and report_ray.step_seconds.get("sentiment", 0) > 0
+    assert report_ray.where == "2 Ray actors"
     assert_same_tables(tmp_path / "one.db", tmp_path / "ray.db")
     import ray
 

@@ -38,6 +38,15 @@ class AnalyzeReport:
     skipped: int = 0  # outbound or empty: nothing of the customer's to analyse
     seconds: float = 0.0
     step_seconds: dict[str, float] | None = None
+    workers: int = 1  # processes (or Ray actors) that ran the pipeline; 1: this process
+    engine: str = "local"
+
+    @property
+    def where(self) -> str:
+        """Where it ran, in words: "this process", "2 worker processes", "4 Ray actors"."""
+        if self.engine == "ray":
+            return f"{self.workers} Ray actor{'s' * (self.workers != 1)}"
+        return "this process" if self.workers == 1 else f"{self.workers} worker processes"
 
     @property
     def rate(self) -> float:
@@ -236,11 +245,13 @@ def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: Ana
     if engine == "ray":
         from .ray_engine import run_ray
 
+        report.workers, report.engine = workers, "ray"
         report.step_seconds = run_ray(store, pipeline, chunks, workers=workers, given=given_names(store),
                                       write=write, on_done=on_done, address=ray_address)
         return
     from .parallel import run_parallel
 
+    report.workers = workers
     report.step_seconds = run_parallel(store, pipeline, (batch_docs(store, c) for c in chunks), workers=workers,
                                        given=given_names(store), write=write, on_done=on_done)
 
