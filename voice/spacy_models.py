@@ -64,14 +64,15 @@ def load_spacy(lang: str, exclude: tuple[str, ...] = ("ner",)):
 VOCAB_GROWTH = 200_000
 
 
-def renewed(loader, *args):
-    """``loader(*args)`` (an lru_cache'd spaCy loader), loaded afresh once its vocabulary has grown by
-    :data:`VOCAB_GROWTH` words since it was loaded (every pipeline of that loader is then loaded again)."""
-    nlp = loader(*args)
+def renewed(loader, *args, **kwargs):
+    """``loader(*args, **kwargs)`` (an lru_cache'd spaCy loader), loaded afresh once its vocabulary has grown
+    by :data:`VOCAB_GROWTH` words since it was loaded (every pipeline of that loader is then loaded again).
+    Call it as the loader's other callers do (lru_cache keys ``exclude=x`` and ``x`` apart)."""
+    nlp = loader(*args, **kwargs)
     grown = len(nlp.vocab) - nlp.meta.setdefault("voice_vocab_at_load", len(nlp.vocab))
     if grown > VOCAB_GROWTH:
         loader.cache_clear()
-        nlp = loader(*args)
+        nlp = loader(*args, **kwargs)
         nlp.meta["voice_vocab_at_load"] = len(nlp.vocab)
     return nlp
 

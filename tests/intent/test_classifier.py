@@ -234,4 +234,3 @@ def test_the_head_keeps_its_other_cut_off_and_older_models_use_their_threshold(e
     assert old.decide(row)[0][0] == "other"
     old.other_threshold_ = 0.25
     assert old.decide(row) == [("a", 0.3)]
-

@@ -65,7 +65,7 @@ def test_saved_and_loaded_it_predicts_the_same(tmp_path, pipelines):
     tagger.save(tmp_path)
     again = wt.WindowTagger.load(tmp_path, "en", fast)
     assert all(np.array_equal(a, b) for a, b in zip(before, again.predict(docs)))
-    assert again.predict([fast.make_doc("")]) == [] or len(again.predict([fast.make_doc("")])[0]) == 0
+    assert [len(p) for p in again.predict([fast.make_doc(""), docs[0]])] == [0, len(docs[0])]  # an empty doc
 
 
 def test_keyphrases_with_either_tagger(pipelines):

@@ -72,10 +72,10 @@ class KeyphraseExtractor:
         exclude = ("ner",) if self.noun_chunks else ("ner", "parser")
         if self.tagger == "window" and not self.noun_chunks and window_tagger.available(lang, self.tagger_folder):
             # the window tagger instead of spaCy's tok2vec + tagger / morphologizer (see .tagger)
-            nlp = renewed(load_spacy, lang, exclude + ("tok2vec", "tagger", "morphologizer"))
+            nlp = renewed(load_spacy, lang, exclude=exclude + ("tok2vec", "tagger", "morphologizer"))
             if nlp.has_pipe("attribute_ruler"):  # a model, whose map turns the tags into POS (not a blank stand-in)
                 return window_tagger.add_to(nlp, lang, self.tagger_folder)
-        return renewed(load_spacy, lang, exclude)
+        return renewed(load_spacy, lang, exclude=exclude)
 
     def warm_up(self, langs: tuple[str, ...] = ("en", "es")) -> None:
         """Load each language's spaCy pipeline now instead of on the first batch that needs it."""
@@ -91,7 +91,7 @@ class KeyphraseExtractor:
                 by_lang[d.lang or self.default_lang].append(i)
         for lang, idxs in by_lang.items():
             nlp = self._nlp(lang)
-            tagged = has_tagger(nlp) or nlp.has_pipe("voice_window_tagger")
+            tagged = has_tagger(nlp) or nlp.has_pipe(window_tagger.FACTORY)
             lemmatize = _lazy_lemmatizer(nlp)
             texts = [content_text(docs[i])[: self.max_chars] for i in idxs]  # no greetings, sign-offs, signatures
             # candidates need tokens and tags only: no sentence boundaries, lemmas only for candidate words

@@ -199,14 +199,9 @@ class WindowTagger:
         return doc
 
     def pipe(self, docs, batch_size: int = 64):
-        batch = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self.set_annotations(batch, self.predict(batch))
-                yield from batch
-                batch = []
-        if batch:
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
             self.set_annotations(batch, self.predict(batch))
             yield from batch
 
@@ -236,20 +231,20 @@ def available(lang: str, folder: Path | None = None) -> bool:
     return (folder / f"{lang}.npz").exists() and (folder / f"{lang}.json").exists()
 
 
-_FACTORY = "voice_window_tagger"
+FACTORY = "voice_window_tagger"  # its name in a spaCy pipeline
 
 
 def add_to(nlp, lang: str, folder: Path | None = None):
     """``nlp`` with the window tagger in front (once), for a pipeline loaded without tok2vec and tagger."""
     from spacy.language import Language
 
-    if not Language.has_factory(_FACTORY):
-        @Language.factory(_FACTORY, default_config={"folder": "", "lang": "en"})
+    if not Language.has_factory(FACTORY):
+        @Language.factory(FACTORY, default_config={"folder": "", "lang": "en"})
         def _make(nlp, name, folder, lang):
             return WindowTagger.load(Path(folder), lang, nlp)
 
-    if not nlp.has_pipe(_FACTORY):
-        tagger = nlp.add_pipe(_FACTORY, first=True, config={"folder": str(folder or MODELS), "lang": lang})
+    if not nlp.has_pipe(FACTORY):
+        tagger = nlp.add_pipe(FACTORY, first=True, config={"folder": str(folder or MODELS), "lang": lang})
         tagger._values(nlp.vocab)  # the labels' strings, made now: not inside a batch's memory zone
     return nlp
 

@@ -14,6 +14,7 @@ to the driver, which writes them. Install: ``pip install "voice[ray]"``.
 from __future__ import annotations
 
 import pickle
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
@@ -71,16 +72,21 @@ def run_ray(store: "Store", pipeline: "Pipeline", chunks: list[list[str]], *, wo
         started = True
     import logging
 
-    logging.getLogger("ray.data").setLevel(logging.WARNING)  # its plan and progress lines: voice reports progress
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its plan and progress lines: voice reports progress
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True  # written in the order they were read
         ctx.enable_progress_bars = False
         encoder = pipeline.encoder_spec or pipeline.encoder
         ds = ray.data.from_items([{"ids": chunk} for chunk in chunks], override_num_blocks=max(1, len(chunks)))
-        ds = ds.map_batches(Analyser, fn_constructor_args=(str(store.path), pipeline, encoder, given),
-                            batch_size=1, batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=workers),
-                            num_cpus=1)
+        with warnings.catch_warnings():
+            # max_restarts=0: a failed actor fails the run (the batches written so far stay), and Ray stops
+            # printing an error line per actor about restarting it; Ray 2.60 takes it only through the
+            # deprecated ray_remote_args (removed in 2.64: the pin is 2.60)
+            warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")
+            ds = ds.map_batches(Analyser, fn_constructor_args=(str(store.path), pipeline, encoder, given),
+                                batch_size=1, batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=workers),
+                                num_cpus=1, max_restarts=0)
         timings: dict[str, float] = {}
         for row in ds.iter_rows():
             write_result(pickle.loads(row["result"]), write, on_done, timings)

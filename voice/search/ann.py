@@ -70,7 +70,8 @@ class AnnIndex:
         os.replace(tmp, path)
         manifest = {"rows": int(len(covers)), "rowids_sha1": _digest(covers), "encoder": encoder,
                     "nlist": self.nlist, "nprobe": self.nprobe}
-        _manifest(path).write_text(json.dumps(manifest), encoding="utf-8")
+        tmp.write_text(json.dumps(manifest), encoding="utf-8")
+        os.replace(tmp, _manifest(path))
 
     @classmethod
     def load(cls, path: Path, rowids: np.ndarray, encoder: str) -> "AnnIndex | None":

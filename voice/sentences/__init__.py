@@ -56,7 +56,7 @@ def _nlp(lang: str, method: str):
     if method == "rules":
         return renewed(_rules, lang)
     exclude = ("ner", "lemmatizer", "attribute_ruler") + (("parser",) if method == "senter" else ())
-    nlp = renewed(load_spacy, lang, exclude)
+    nlp = renewed(load_spacy, lang, exclude=exclude)
     if method == "senter" and "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     return nlp
