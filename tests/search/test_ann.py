@@ -165,3 +165,37 @@ def test_an_index_built_while_rows_were_erased_is_not_saved(tmp_path, monkeypatc
     index.wait_for_ann(60)
     assert not (tmp_path / "v.db.ann").exists()
     store.close()
+
+
+@pytest.mark.parametrize("customers", [["C1"], ["C2"], ["C3"]], ids=["broad", "a few percent", "two rows"])
+def test_a_filtered_search_at_scale_finds_what_the_exact_scan_finds(tmp_path, monkeypatch, customers):
+    """With the approximate index, a filter is checked on its best candidates (more of them when few
+    pass) or, when too few pass, read whole: either way the best rows passing the filter come first."""
+    from voice.search import hybrid
+    from voice.search import index as index_mod
+    from voice.search.filters import Filters
+    from voice.store import Store
+
+    class Enc:
+        name, dim = "fake", 512
+
+    monkeypatch.setattr(index_mod, "ANN_MIN", 500)
+    store = Store.open(tmp_path / "v.db", create=True)
+    x = _clustered(3_000, dim=512)
+    _stored(store, x)
+    store.db.execute("insert into customers (id, name) values ('C2', 'Eva'), ('C3', 'Luis')")
+    store.db.execute("update interactions set customer_id = 'C2' where rowid % 40 = 0")  # 2.5%
+    store.db.execute("update interactions set customer_id = 'C3' where id in ('i10', 'i2999')")
+    index = index_mod.index_for(store, Enc())
+    assert index.wait_for_ann(60)
+    filters = Filters(customer=customers)
+    where, params = filters.sql()
+    passing = {r[0] for r in store.db.execute(f"select i.rowid from interactions i where {where}", params)}
+    q = x[10]
+    got = hybrid._meaning_side(store, Enc(), q, filters, where, params, depth=20, min_similarity=-1.0)
+    exact = [r for r, _ in index.top(q, len(index.rowids), scores=index.scores(q)) if r in passing][:20]
+    assert {r for r, _ in got} <= passing
+    assert len(got) == min(20, len(passing))
+    assert [r for r, _ in got][:5] == exact[:5]
+    assert len({r for r, _ in got} & set(exact)) >= 0.9 * len(exact)
+    store.close()

@@ -206,3 +206,10 @@ def test_the_query_language_follows_the_data(corpus):
     for n in range(4):
         corpus.db.execute("update analyses set lang = 'es' where interaction_id = ?", [f"H{n}"])
     assert _query_lang(corpus, "hotel") == "es"
+
+
+def test_the_language_kept_in_the_word_index_is_never_matched_as_a_word(corpus):
+    # the index holds each message's language ("en", "es") in a column of its own: a query for the word
+    # "es" or "en" finds the messages that hold that word, not every message analysed in that language
+    assert ids(search(corpus, "es", mode="text")) == ["S2"]  # "La cafetera nueva es fantástica"
+    assert ids(search(corpus, "en", mode="text")) == []  # no message holds the word "en"

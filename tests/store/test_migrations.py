@@ -156,3 +156,53 @@ def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path):
     assert b.db.execute("select name from customers where id = 'B1'").fetchone() == ("after 1",)
     a.close()
     b.close()
+
+
+def test_a_database_made_before_m016_gets_the_language_in_its_word_index(tmp_path):
+    """A store analysed before the language was in the word index: after the upgrade each interaction's
+    analysed language is in the index (a search keeps its language in FTS5), follows new analyses, and
+    the index stays exactly what its triggers should make of the rows."""
+    import sqlite_utils
+
+    from voice.store import migrations as all_migrations
+    from voice.store.migrations import Migrations
+
+    path = tmp_path / "old.db"
+    old = Migrations("voice")
+    for name, step in all_migrations._steps:
+        if name.startswith("m016"):
+            break
+        old(step)
+    db = sqlite_utils.Database(path)
+    old.apply(db)
+    db.execute("insert into interactions (id, content_hash, channel, text) values "
+               "('E1', 'h1', 'email', 'My flight was cancelled'), ('S1', 'h2', 'survey', 'Vuelo cancelado otra vez'), "
+               "('N1', 'h3', 'survey', 'cancel it')")
+    db.execute("insert into analyses (interaction_id, lang) values ('E1', 'en'), ('S1', 'es')")
+    db.conn.commit()
+    db.close()
+
+    s = Store.open(path)
+    assert migrations.applied(s.db) == migrations.names
+    langs = dict(s.db.execute("select id, lang from interactions").fetchall())
+    assert langs == {"E1": "en", "S1": "es", "N1": None}  # N1 was never analysed
+
+    def matching(expression):
+        return sorted(r[0] for r in s.db.execute(
+            "select i.id from interactions_fts f join interactions i on i.rowid = f.rowid "
+            "where interactions_fts match ?", [expression]))
+
+    assert matching('{subject text} : ("cancel"*) NOT lang : ("en")') == ["N1", "S1"]
+    # a new analysis (insert or replace, as the pipeline writes) moves the row to its language; a deletion clears it
+    s.db.execute("insert or replace into analyses (interaction_id, lang) values ('N1', 'en')")
+    s.db.execute("delete from analyses where interaction_id = 'S1'")
+    assert matching('{subject text} : ("cancel"*) NOT lang : ("en")') == ["S1"]
+    assert matching('lang : "en"') == ["E1", "N1"]
+    # linking to a customer does not touch the index; editing the text does, through the triggers
+    s.db.execute("update interactions set customer_id = 'C1' where id = 'E1'")
+    s.db.execute("update interactions set text = 'Equipaje perdido' where id = 'S1'")
+    assert matching('"equipaje"') == ["S1"] and matching('"vuelo"') == []
+    s.db.execute("delete from interactions where id = 'N1'")
+    # against the rows themselves (rank 1): raises if the index and the rows differ
+    s.db.execute("insert into interactions_fts (interactions_fts, rank) values ('integrity-check', 1)")
+    s.close()

@@ -56,8 +56,12 @@ class Filters:
     def needs_analyses(self) -> bool:
         return bool(self.sentiment or self.lang)
 
-    def sql(self) -> tuple[str, list]:
-        """(condition, params); the condition is ``1`` when there is no filter."""
+    def sql(self, *, per_row: bool = False) -> tuple[str, list]:
+        """(condition, params); the condition is ``1`` when there is no filter. ``per_row``: for checking
+        given rows (a search's best candidates) rather than finding every row that passes: themes and
+        products are then looked up per row (``exists``, by the interaction's index), not listed whole
+        (``in (select ...)``, which lists 27,000 interactions of a theme at a million once per statement:
+        42 ms against 4 ms to check 900 candidates)."""
         where: list[str] = []
         params: list = []
 
@@ -88,13 +92,16 @@ class Filters:
             params.extend(customers + customers)
         if themes := _many(self.theme):
             marks = ",".join("?" * len(themes))
-            # "i.id in (...)": driven by the theme's index (10x faster than exists() per row at 1M rows)
-            where.append(f"i.id in (select ta.interaction_id from theme_assignments ta where "
-                         f"ta.theme_id in ({marks}) or ta.theme_id in (select id from themes where "
-                         f"name collate nocase in ({marks}) or label collate nocase in ({marks})))")
+            ids = (f"(select id from themes where id in ({marks}) or name collate nocase in ({marks}) "
+                   f"or label collate nocase in ({marks}))")
+            # finding: "i.id in (...)", driven by the theme's index (10x faster than exists() per row at 1M rows)
+            where.append(f"exists (select 1 from theme_assignments ta where ta.interaction_id = i.id and "
+                         f"ta.theme_id in {ids})" if per_row else
+                         f"i.id in (select ta.interaction_id from theme_assignments ta where ta.theme_id in {ids})")
             params.extend(themes * 3)
         if products := _many(self.product):
             marks = ",".join("?" * len(products))
-            where.append(f"i.id in (select m.interaction_id from mentions m where m.product_id in ({marks}))")
+            where.append(f"exists (select 1 from mentions m where m.interaction_id = i.id and m.product_id in ({marks}))"
+                         if per_row else f"i.id in (select m.interaction_id from mentions m where m.product_id in ({marks}))")
             params.extend(products)
         return (" and ".join(where) or "1"), params

@@ -29,6 +29,7 @@ RRF_K = 60                  # the "k" of reciprocal-rank fusion
 MIN_SIMILARITY = 0.2        # below this cosine a meaning hit is noise (USE: unrelated texts sit at 0.0-0.2)
 PROBE = 20_000              # a filter passing more interactions than this is checked on candidates instead
 ANN_FILTER_MAX = 8_000      # the most candidates asked of the approximate index for a filtered search
+ANN_NARROW_MAX = 100_000    # past it, a filter too few of those candidates pass is checked on an exact scan
 SNIPPET_TOKENS = 16
 SNIPPET_CHARS = 240
 
@@ -114,46 +115,59 @@ def _text_side(store, query: str, lang: str | None, filters: Filters, where: str
     """Rowids by BM25, all the query's words first, then (if few) any of them. Words match
     in the query's language only (by their stems), so a Spanish query finds English
     messages by meaning, never by a shared word; a query whose language cannot be told
-    matches its exact words anywhere."""
+    matches its exact words anywhere. The language is kept inside the word index (its ``lang``
+    column): a message in another of the languages told apart is left out by FTS5 itself, while
+    one read as "other" (a code, a link) or not analysed yet still matches. Measured: also matching
+    messages the detector was unsure of (below 0.8) let short Spanish tweets in by English words
+    and cost hybrid 0.04-0.06 nDCG@10 on the cross-language queries."""
     match = fts_match(query, lang=lang)
     if match is None:
         return []
-    join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses or lang else ""
-    sql = (f"select f.rowid from interactions_fts f join interactions i on i.rowid = f.rowid{join} "
-           f"where interactions_fts match ? and {{where}} order by bm25(interactions_fts) limit ?")
-    # not in another of the languages told apart (a message read as "other" — a code, a link — still matches).
-    # Measured: also matching messages the detector was unsure of (below 0.8) let short Spanish tweets in by
-    # English words and cost hybrid 0.04-0.06 nDCG@10 on the cross-language queries.
-    others = [x for x in QUERY_LANGUAGES if x != lang]
-    own = ((f"{where} and coalesce(a.lang, '') not in ({','.join('?' * len(others))})", [*params, *others])
-           if lang else (where, params))
-    def ranked_by(expression: str) -> list[int]:
-        if lang or filters:  # rank first, then keep what passes the language and the filters: joining every
-            # match (30,000 for "flight cancelled" at 1M, 200,000 for "credit*") cost 4-10x the ranking
-            plain = ("select rowid from interactions_fts where interactions_fts match ? "
-                     "order by bm25(interactions_fts) limit ?")
-            head = _fts(store, plain, [expression, LANGUAGE_OVERSAMPLE * depth])
-            kept = _passing(store, head, join, own[0], own[1])
-            if len(kept) >= depth or len(head) < LANGUAGE_OVERSAMPLE * depth:
-                return kept[:depth]
-        return _fts(store, sql.format(where=own[0]), [expression, *own[1], depth])
+    others = [x for x in QUERY_LANGUAGES if x != lang] if lang else []
+    join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
 
-    ranked = ranked_by(match)
+    def ranked_by(expression: str) -> list[int]:
+        plain = ("select rowid from interactions_fts where interactions_fts match ? "
+                 "order by bm25(interactions_fts) limit ?")
+        if not filters:
+            return _fts(store, plain, [expression, depth])
+        # rank first, then keep what passes the filters: joining every match (30,000 for "flight
+        # cancelled" at 1M, 200,000 for "credit*") cost 4-10x the ranking
+        head = _fts(store, plain, [expression, FILTER_OVERSAMPLE * depth])
+        kept = _passing(store, head, filters)
+        if len(kept) >= depth or len(head) < FILTER_OVERSAMPLE * depth:
+            return kept[:depth]
+        return _fts(store, f"select f.rowid from interactions_fts f join interactions i on i.rowid = f.rowid{join} "
+                           f"where interactions_fts match ? and {where} order by bm25(interactions_fts) limit ?",
+                    [expression, *params, depth])
+
+    ranked = ranked_by(in_words(match, not_in=others))
     any_match = fts_match(query, any_term=True, lang=lang)
     if len(ranked) < depth and any_match is not None and any_match != match:
         seen = set(ranked)
-        ranked += [r for r in ranked_by(any_match) if r not in seen][:depth - len(ranked)]
+        ranked += [r for r in ranked_by(in_words(any_match, not_in=others)) if r not in seen][:depth - len(ranked)]
     names = name_terms(query) if lang else []
     if names and len(ranked) < depth:  # names and codes ("Equifax", "AirPure 500") match in every language
         seen = set(ranked)
-        other = f"{where} and a.lang in ({','.join('?' * len(others))})"
-        ranked += [r for r in _fts(store, sql.format(where=other), [fts_match(" ".join(
-            f'"{t}"' for t in names)), *params, *others, depth]) if r not in seen][:depth - len(ranked)]
+        ranked += [r for r in ranked_by(in_words(fts_match(" ".join(f'"{t}"' for t in names)), within=others))
+                   if r not in seen][:depth - len(ranked)]
     return ranked
 
 
+def in_words(match: str, *, not_in: list[str] = (), within: list[str] = ()) -> str:
+    """``match`` (from :func:`fts_match`) on the words of the subject and text only (never the language
+    column), in messages not in the languages ``not_in`` or only in those ``within``."""
+    langs = lambda codes: " OR ".join(f'"{c}"' for c in codes)  # noqa: E731
+    out = "{subject text} : (" + match + ")"
+    if not_in:
+        out += f" NOT lang : ({langs(not_in)})"
+    if within:
+        out += f" AND lang : ({langs(within)})"
+    return out
+
+
 QUERY_LANGUAGES = ("es", "en")  # the languages a query's words are kept within
-LANGUAGE_OVERSAMPLE = 32        # best matches ranked per wanted one before keeping the query's language
+FILTER_OVERSAMPLE = 32     # best matches ranked per wanted one before keeping those that pass the filters
 VOCABULARY_SAMPLE = 2000   # messages read per word to tell its language
 VOCABULARY_ALONE = 0.02    # a word is a language's when the other language holds at most 2% of its uses
 
@@ -192,17 +206,19 @@ def _query_lang(store, query: str) -> str | None:
 def _word_language(store, word: str, languages: list[str]) -> str | None:
     """The language whose messages hold ``word`` when the other's (nearly) never do."""
     counts = dict(store.db.execute(
-        "select a.lang, count(*) from (select rowid from interactions_fts where interactions_fts match ? "
-        "limit ?) f join interactions i on i.rowid = f.rowid join analyses a on a.interaction_id = i.id "
-        "group by a.lang", [fts_match(word), VOCABULARY_SAMPLE]))
+        "select i.lang, count(*) from (select rowid from interactions_fts where interactions_fts match ? "
+        "limit ?) f join interactions i on i.rowid = f.rowid where i.lang is not null group by i.lang",
+        [in_words(fts_match(word)), VOCABULARY_SAMPLE]))
     (best, n1), (_, n2) = sorted(((lang, counts.get(lang, 0)) for lang in languages), key=lambda kv: -kv[1])
     return best if n1 >= 3 and n2 <= VOCABULARY_ALONE * n1 else None
 
 
-def _passing(store, rowids: list[int], join: str, where: str, params: list) -> list[int]:
-    """``rowids`` (in order) whose interaction passes ``where`` (over ``interactions i`` and ``join``)."""
+def _passing(store, rowids: list[int], filters: Filters) -> list[int]:
+    """``rowids`` (in order) whose interaction passes ``filters``, checked row by row."""
     if not rowids:
         return []
+    where, params = filters.sql(per_row=True)
+    join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
     out: set[int] = set()
     for i in range(0, len(rowids), 900):
         chunk = rowids[i:i + 900]
@@ -223,27 +239,39 @@ def _fts(store, sql: str, params: list) -> list[int]:
 
 def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters, where: str, params: list,
                   depth: int, min_similarity: float) -> list[tuple[int, float]]:
-    """Rowids by cosine, at least ``min_similarity``. With filters: a narrow
-    filter (at most PROBE interactions pass) is read whole from SQL and the
-    matrix scored on those rows; a broad one is checked in SQL on the best
-    candidates, best first, in growing chunks, until ``depth`` pass."""
+    """Rowids by cosine, at least ``min_similarity``. With filters, at scale (an approximate index):
+    its best candidates are checked in SQL, more of them while the share that passes says enough
+    would; a filter too narrow for that (a customer, a rare theme) is read whole from SQL and the
+    matrix scored on its rows. Without the approximate index: a narrow filter (at most PROBE
+    interactions pass) is read whole; a broad one is checked on the best rows of an exact scan, in
+    growing chunks, until ``depth`` pass."""
     index = index_for(store, encoder)
     if not filters:
         return [(r, s) for r, s in index.top(vector, depth) if s >= min_similarity]
     join = " left join analyses a on a.interaction_id = i.id" if filters.needs_analyses else ""
-    passing = [r[0] for r in store.db.execute(f"select i.rowid from interactions i{join} where {where} limit ?",
-                                              [*params, PROBE + 1])]
-    if len(passing) <= PROBE:  # a narrow filter: only its rows are scored
-        within = index.positions(passing)
-        return [(r, s) for r, s in index.top(vector, depth, within=within) if s >= min_similarity]
-    if index.ann is not None:  # a broad one at scale: the approximate index's candidates, checked in SQL
-        wanted = 8 * depth
-        while wanted <= ANN_FILTER_MAX:  # more candidates while too few pass (a filter on a fifth of the rows)
-            found = _checked(store, index, vector, index.candidates(vector, wanted), join, where, params,
-                             min_similarity)
+    probe = PROBE
+    if index.ann is not None:
+        wanted, seen = 8 * depth, np.zeros(0, dtype=np.int64)
+        found: list[tuple[int, float]] = []
+        while wanted <= ANN_FILTER_MAX:
+            rows = index.candidates(vector, wanted)  # matrix rows, several per wanted one
+            new = rows[~np.isin(rows, seen)]
+            found = _checked(store, index, vector, new, filters, min_similarity, found)
+            seen = rows
             if len(found) >= depth:
                 return found[:depth]
-            wanted *= 4
+            if not len(new):  # the approximate index has no more to give: read the filter's rows
+                break
+            # as many as the share that passed says will give ``depth`` (with a margin), if not too many
+            share = len(found) / len(seen)
+            wanted = (max(2 * wanted, int(1.5 * depth / share * wanted / len(seen))) if share
+                      else ANN_FILTER_MAX + 1)
+        probe = ANN_NARROW_MAX  # few pass: the filter is read whole, up to this many rows
+    passing = [r[0] for r in store.db.execute(f"select i.rowid from interactions i{join} where {where} limit ?",
+                                              [*params, probe + 1])]
+    if len(passing) <= probe:  # a narrow filter: only its rows are scored
+        within = index.positions(passing)
+        return [(r, s) for r, s in index.top(vector, depth, within=within) if s >= min_similarity]
     scores = index.scores(vector)
     out: list[tuple[int, float]] = []
     done, size = 0, 4 * depth + 1000
@@ -253,22 +281,22 @@ def _meaning_side(store, encoder: Encoder, vector: np.ndarray, filters: Filters,
         if not len(rows):
             break
         rowids = [int(r) for r in index.rowids[rows]]
-        ok = set(_passing(store, rowids, join, where, params))
+        ok = set(_passing(store, rowids, filters))
         out += [(r, float(scores[p])) for r, p in zip(rowids, rows) if r in ok]
         done, size = size, size * 4
     return out[:depth]
 
 
-def _checked(store, index, vector: np.ndarray, rows: np.ndarray, join: str, where: str, params: list,
-             min_similarity: float) -> list[tuple[int, float]]:
-    """(rowid, cosine) of the matrix ``rows`` that pass the filter, best first."""
+def _checked(store, index, vector: np.ndarray, rows: np.ndarray, filters: Filters, min_similarity: float,
+             found: list[tuple[int, float]] = ()) -> list[tuple[int, float]]:
+    """``found`` and the (rowid, cosine) of the matrix ``rows`` that pass the filter, best first."""
     scores = index.matrix[rows] @ np.asarray(vector, dtype=np.float32).reshape(-1)
-    order = np.argsort(-scores, kind="stable")
-    keep = scores[order] >= min_similarity
-    rows, scores = rows[order][keep], scores[order][keep]
+    keep = scores >= min_similarity
+    rows, scores = rows[keep], scores[keep]
     rowids = [int(r) for r in index.rowids[rows]]
-    ok = set(_passing(store, rowids, join, where, params))
-    return [(r, float(s)) for r, s in zip(rowids, scores) if r in ok]
+    ok = set(_passing(store, rowids, filters))
+    out = [*found, *((r, float(s)) for r, s in zip(rowids, scores) if r in ok)]
+    return sorted(out, key=lambda rs: -rs[1])
 
 
 def _fuse(*rankings: list[int]) -> list[tuple[int, float, str]]:

@@ -541,3 +541,36 @@ def m015_campaigns(db: sqlite_utils.Database) -> None:
         )""")
     db.execute("create index campaign_outcomes_customer on campaign_outcomes (customer_id)")
     db.execute("create index campaign_members_customer on campaign_members (customer_id)")
+
+
+@migrations
+def m016_language_in_word_index(db: sqlite_utils.Database) -> None:
+    """The analysed language of each interaction inside the word index, so that a search keeps its query's
+    language in FTS5 itself (``... NOT lang : "en"``) instead of ranking every match and checking the
+    language after: at a million interactions a Spanish query whose stem English shares ("cancel*":
+    cancelado / cancelled) ranked 200,000 English matches first (115-370 ms; 30 ms with the language
+    inside). ``interactions.lang`` copies ``analyses.lang`` (kept by triggers on analyses); the index is
+    rebuilt once (13 s at 1,000,000 short messages). Its update trigger now fires only when the indexed
+    columns change: linking an interaction to a customer no longer re-indexes its text."""
+    db.execute("alter table interactions add column lang text")
+    db.execute("update interactions set lang = (select a.lang from analyses a where a.interaction_id = interactions.id)")
+    for trigger in ("interactions_ai", "interactions_ad", "interactions_au"):
+        db.execute(f"drop trigger if exists {trigger}")
+    db.execute("drop table if exists interactions_fts")
+    db.execute("create virtual table interactions_fts using fts5(subject, text, lang, "
+               "tokenize='unicode61 remove_diacritics 2', content='interactions')")
+    cols, old = "subject, text, lang", "old.subject, old.text, old.lang"
+    db.execute(f"""create trigger interactions_ai after insert on interactions begin
+        insert into interactions_fts (rowid, {cols}) values (new.rowid, new.subject, new.text, new.lang); end""")
+    db.execute(f"""create trigger interactions_ad after delete on interactions begin
+        insert into interactions_fts (interactions_fts, rowid, {cols}) values ('delete', old.rowid, {old}); end""")
+    db.execute(f"""create trigger interactions_au after update of {cols} on interactions begin
+        insert into interactions_fts (interactions_fts, rowid, {cols}) values ('delete', old.rowid, {old});
+        insert into interactions_fts (rowid, {cols}) values (new.rowid, new.subject, new.text, new.lang); end""")
+    db.execute("insert into interactions_fts (interactions_fts) values ('rebuild')")
+    # the language follows the analysis (insert or replace fires the insert trigger)
+    keep = "update interactions set lang = new.lang where id = new.interaction_id and lang is not new.lang"
+    db.execute(f"create trigger analyses_lang_ai after insert on analyses begin {keep}; end")
+    db.execute(f"create trigger analyses_lang_au after update of lang on analyses begin {keep}; end")
+    db.execute("""create trigger analyses_lang_ad after delete on analyses begin
+        update interactions set lang = null where id = old.interaction_id and lang is not null; end""")
