@@ -79,3 +79,11 @@ def require_encoder(what: str, folder: object, trained_on: str | None, encoder: 
             f"the {what} model in {folder} was trained on {trained_on!r} embeddings, "
             f"but the pipeline's encoder is {name!r}.",
             fix=f"set the pipeline's encoder to {trained_on!r}, or retrain the model with yours: {retrain}")
+
+
+def device_of(encoder: object) -> str:
+    """Where ``encoder`` runs ("cpu", "cuda", "cuda:1"), through the caches that wrap it; "cpu" for an
+    encoder that does not say. Models that read its token features go there too."""
+    while not hasattr(encoder, "device") and hasattr(encoder, "encoder"):
+        encoder = encoder.encoder
+    return str(getattr(encoder, "device", "cpu"))

