@@ -151,34 +151,28 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     total = db.execute(f"select count(*) {pending_sql}", params).fetchone()[0]
     if limit is not None:
         total = min(total, limit)
-    done = 0
-    given: frozenset[str] | None = None  # read once, when there is something to analyse
     if total and (engine == "ray" or (workers > 1 and total > MIN_PARALLEL and elsewhere)):
         # (an encoder object handed in cannot be loaded again by the workers)
         _analyze_parallel(store, pipeline, run_id, report, pending_sql, params, total, batch_size, workers,
                           progress, engine=engine, ray_address=ray_address)
-        done = total
-    while done < total:
-        rows = [dict(r) for r in db.query(
-            f"select x.id, x.channel, x.direction, x.text {pending_sql} order by x.timestamp, x.id limit ?",
-            [*params, min(batch_size, total - done)])]
-        if not rows:
-            break
-        docs = _docs(store, rows)
-        if given is None:
-            given = given_names(store)
-        own = people_words(store, [r["id"] for r in rows])
-        for d in docs:
-            d.extra["people"] = given | own.get(d.interaction_id, frozenset())
-        live = [d for d in docs if d.text.strip()]
-        if live:
-            pipeline(live)
-        _write(store, docs, run_id, pipeline.label)
-        report.analysed += len(live)
-        report.skipped += len(docs) - len(live)
-        done += len(rows)
-        if progress:
-            progress(done, total)
+    elif total:
+        # the pending ids are read once: asking for the next batch of pending ones after each write scanned
+        # every interaction analysed so far again (212 ms a batch at 100,000; a third of a 100k-tweet run)
+        given = given_names(store)
+        done = 0
+        for chunk in _pending_chunks(store, pending_sql, params, total, batch_size):
+            docs = batch_docs(store, chunk)  # an interaction erased meanwhile is left out
+            for d in docs:
+                d.extra["people"] = given | d.extra["people"]
+            live = [d for d in docs if d.text.strip()]
+            if live:
+                pipeline(live)
+            _write(store, docs, run_id, pipeline.label)
+            report.analysed += len(live)
+            report.skipped += len(docs) - len(live)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
     report.seconds = time.perf_counter() - start
     report.step_seconds = {**dict(pipeline.timings), **(report.step_seconds or {})}
     with db.atomic():
@@ -214,15 +208,20 @@ def batch_docs(store: Store, ids: list[str]) -> list[Doc]:
     return docs
 
 
+def _pending_chunks(store: Store, pending_sql: str, params: list, total: int, batch_size: int) -> list[list[str]]:
+    """The ids of the (at most ``total``) interactions to analyse, oldest first, in batches."""
+    ids = [r[0] for r in store.db.execute(f"select x.id {pending_sql} order by x.timestamp, x.id limit ?",
+                                          [*params, total])]
+    return [ids[start:start + batch_size] for start in range(0, len(ids), batch_size)]
+
+
 def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: AnalyzeReport, pending_sql: str,
                       params: list, total: int, batch_size: int, workers: int, progress: Progress | None,
                       engine: str = "local", ray_address: str | None = None) -> None:
     """The pending interactions' ids are read first (the writer changes what is pending), then batches of
     Docs go to the workers (processes, or Ray actors that read their batch by ids) and come back to be
     written here."""
-    ids = [r[0] for r in store.db.execute(f"select x.id {pending_sql} order by x.timestamp, x.id limit ?",
-                                          [*params, total])]
-    chunks = [ids[start:start + batch_size] for start in range(0, len(ids), batch_size)]
+    chunks = _pending_chunks(store, pending_sql, params, total, batch_size)
 
     def write(docs: list[Doc], vectors: list[tuple]) -> None:
         if vectors:
