@@ -52,7 +52,7 @@ def _kind(items: list[tuple[str, str, str]], kind: str) -> list[tuple[str, str, 
     return items
 
 
-def _run(items, pipeline, spec: str) -> tuple:
+def _run(items, pipeline, spec: str, batch_size: int | None = None) -> tuple:
     import resource
 
     import voice
@@ -70,7 +70,7 @@ def _run(items, pipeline, spec: str) -> tuple:
         load_s = time.perf_counter() - t
         run_module.MIN_PARALLEL = 0  # workers even on a small benchmark corpus (the CLI waits for 2,000)
         engine, _, n = spec.rpartition(":")
-        report = v.analyze(pipeline, batch_size=64, workers=int(n), engine=engine or "local")
+        report = v.analyze(pipeline, batch_size=batch_size, workers=int(n), engine=engine or "local")
         texts = [r[0] for r in v.store.db.execute("select analysed_text from analyses order by interaction_id")]
         sentences = v.store.db.execute("select count(*) from sentences").fetchone()[0]
         v.close()
@@ -84,6 +84,8 @@ def main() -> None:
     ap.add_argument("--pipeline", default=None)
     ap.add_argument("--workers", default="1", help="comma-separated worker counts to run, e.g. 1,2")
     ap.add_argument("--kind", default="mixed", help="mixed, short (tweets), long (CFPB) or several: short,long")
+    ap.add_argument("--batch-size", type=int, default=None,
+                    help="interactions per batch (default: voice's own, BATCH_SIZE and BATCH_CHARS)")
     args = ap.parse_args()
 
     from voice.encode import load_encoder
@@ -95,7 +97,7 @@ def main() -> None:
         chosen = _kind(items, kind)
         rows = []
         for workers in args.workers.split(","):
-            pipe, load_s, report, texts, sentences, rss = _run(chosen, args.pipeline, workers)
+            pipe, load_s, report, texts, sentences, rss = _run(chosen, args.pipeline, workers, args.batch_size)
             rows.append((workers, report, sentences, rss, load_s))
         encoder = load_encoder(pipe.encoder)
         encoder.encode(texts[:32])  # warm up

@@ -302,7 +302,7 @@ class Voice:
         return import_catalog(self.store, path, replace=replace)
 
     def analyze(self, pipeline: "str | Path | Pipeline | None" = None, *, all: bool = False,  # noqa: A002
-                encoder: "str | Encoder | None" = None, batch_size: int = 64, limit: int | None = None,
+                encoder: "str | Encoder | None" = None, batch_size: int | None = None, limit: int | None = None,
                 progress: Callable[[int, int], None] | None = None, workers: int = 1, engine: str = "local",
                 ray_address: str | None = None) -> "AnalyzeReport":
         """Run the analysis pipeline over interactions not analysed yet (``all``:

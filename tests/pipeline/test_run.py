@@ -209,3 +209,22 @@ def test_the_pending_interactions_are_found_once_per_run_oldest_first_and_one_er
     assert len(pending_scans) == 2  # how many (count), and which (ids): not once per batch
     oldest_first = [x.id for x in sorted(items, key=lambda x: (x.timestamp, x.id))]
     assert seen_order == oldest_first[:-1] and report.analysed == 9
+
+
+def test_batches_hold_at_most_so_many_interactions_and_characters(store):
+    from voice.pipeline.run import _pending_chunks
+
+    lengths = [100, 100, 100, 900, 100, 5000, 100, 100, 100, 100]
+    items = [make_email(i, text="x" * n) for i, n in enumerate(lengths)]
+    store.add_interactions(items)
+    pending = "from interactions x where not exists (select 1 from analyses a where a.interaction_id = x.id)"
+    chunks = _pending_chunks(store, pending, [], 10, batch_size=4, batch_chars=1000)
+    size = dict(store.db.execute("select id, length(text) from interactions").fetchall())
+    assert [i for c in chunks for i in c] == [x.id for x in sorted(items, key=lambda x: (x.timestamp, x.id))]
+    assert all(len(c) <= 4 for c in chunks)
+    # a batch stays within 1,000 characters, unless one interaction alone is longer (the 5,000)
+    assert all(sum(size[i] for i in c) <= 1000 or len(c) == 1 for c in chunks)
+    # and each is as full as the limits allow: the next batch's first interaction would not have fitted
+    for c, after in zip(chunks, chunks[1:]):
+        assert len(c) == 4 or sum(size[i] for i in c) + size[after[0]] > 1000
+    assert len(chunks) < len(items)

@@ -122,7 +122,7 @@ def people_words(store: Store, ids: list[str]) -> dict[str, frozenset[str]]:
 ENGINES = ("local", "ray")
 
 
-def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: int = 64,  # noqa: A002
+def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: int | None = None,  # noqa: A002
             progress: Progress | None = None, limit: int | None = None, workers: int = 1,
             engine: str = "local", ray_address: str | None = None) -> AnalyzeReport:
     """Analyse interactions not analysed yet (``all``: every one again). ``workers`` > 1: in that many
@@ -151,6 +151,7 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     total = db.execute(f"select count(*) {pending_sql}", params).fetchone()[0]
     if limit is not None:
         total = min(total, limit)
+    batch_size = batch_size or BATCH_SIZE
     if total and (engine == "ray" or (workers > 1 and total > MIN_PARALLEL and elsewhere)):
         # (an encoder object handed in cannot be loaded again by the workers)
         _analyze_parallel(store, pipeline, run_id, report, pending_sql, params, total, batch_size, workers,
@@ -208,11 +209,33 @@ def batch_docs(store: Store, ids: list[str]) -> list[Doc]:
     return docs
 
 
-def _pending_chunks(store: Store, pending_sql: str, params: list, total: int, batch_size: int) -> list[list[str]]:
-    """The ids of the (at most ``total``) interactions to analyse, oldest first, in batches."""
-    ids = [r[0] for r in store.db.execute(f"select x.id {pending_sql} order by x.timestamp, x.id limit ?",
-                                          [*params, total])]
-    return [ids[start:start + batch_size] for start in range(0, len(ids), batch_size)]
+#: Interactions per batch, at most: every step runs once per batch, and larger batches paid (6,000 short
+#: texts in one process: 222-239/s at 64, 308-311/s at 256; benchmarks/RESULTS.md).
+BATCH_SIZE = 512
+#: Characters per batch, at most: the sentiment step holds every token's features of a batch (256 complaint
+#: emails of ~1,100 characters: 1.4 GB at the peak against 0.9 GB for 64), so long texts go in fewer.
+BATCH_CHARS = 100_000
+
+
+def _pending_chunks(store: Store, pending_sql: str, params: list, total: int, batch_size: int,
+                    batch_chars: int | None = None) -> list[list[str]]:
+    """The ids of the (at most ``total``) interactions to analyse, oldest first, in batches of at most
+    ``batch_size`` interactions and ``batch_chars`` characters (one longer interaction is a batch alone)."""
+    batch_chars = BATCH_CHARS if batch_chars is None else batch_chars
+    chunks: list[list[str]] = []
+    chunk: list[str] = []
+    size = 0
+    for iid, length in store.db.execute(
+            f"select x.id, length(x.text) {pending_sql} order by x.timestamp, x.id limit ?", [*params, total]):
+        length = min(length or 0, MAX_ANALYSED_CHARS)
+        if chunk and (len(chunk) >= batch_size or size + length > batch_chars):
+            chunks.append(chunk)
+            chunk, size = [], 0
+        chunk.append(iid)
+        size += length
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: AnalyzeReport, pending_sql: str,
@@ -221,7 +244,8 @@ def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: Ana
     """The pending interactions' ids are read first (the writer changes what is pending), then batches of
     Docs go to the workers (processes, or Ray actors that read their batch by ids) and come back to be
     written here."""
-    chunks = _pending_chunks(store, pending_sql, params, total, batch_size)
+    # at least ~8 batches per worker, so that none waits long for the last one
+    chunks = _pending_chunks(store, pending_sql, params, total, min(batch_size, max(64, total // (8 * workers))))
 
     def write(docs: list[Doc], vectors: list[tuple]) -> None:
         if vectors:
