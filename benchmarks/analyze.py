@@ -68,7 +68,7 @@ def _run(items, pipeline, spec: str, batch_size: int | None = None) -> tuple:
         t = time.perf_counter()
         pipe = v.pipeline(pipeline).warm_up()  # every model loaded before the clock starts
         load_s = time.perf_counter() - t
-        run_module.MIN_PARALLEL = 0  # workers even on a small benchmark corpus (the CLI waits for 2,000)
+        run_module.MIN_PARALLEL_CHARS = 0  # workers even on a small benchmark corpus (the CLI waits for ~1M characters)
         engine, _, n = spec.rpartition(":")
         report = v.analyze(pipeline, batch_size=batch_size, workers=int(n), engine=engine or "local")
         texts = [r[0] for r in v.store.db.execute("select analysed_text from analyses order by interaction_id")]

@@ -98,7 +98,7 @@ def run(items: list[str], spec: str, db_dir: Path) -> dict:
                         hash_basis=f"scale:{i}", identities=[Identity("email", f"c{i % 20_000}@x.example")])
             for i, t in enumerate(items[start:start + 10_000], start)])
     v.pipeline().warm_up()
-    run_module.MIN_PARALLEL = 0
+    run_module.MIN_PARALLEL_CHARS = 0
     marks: list[dict] = []
     peak = {"main": 0.0, "worker": 0.0}
     t0 = time.perf_counter()

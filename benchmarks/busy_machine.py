@@ -4,7 +4,7 @@ A CX team runs the analysis on a laptop or a shared server, rarely on an idle ma
 threads wait for work by spinning (libgomp: 300,000 spins by default); with another process busy on a core,
 the spinning thread takes the core from the thread it waits for. voice sets ``GOMP_SPINCOUNT=10000`` unless
 the user set it (voice/__init__.py). This runs, in fresh processes, the encoder alone (one vector per text)
-and `voice analyze` in one process (the default below 2,000 interactions) on the same short public texts
+and `voice analyze` in one process (the default below ~1M characters of text) on the same short public texts
 (benchmarks/analyze_scale.py), on the idle machine and beside one pure-Python process that keeps a core busy,
 for each setting.
 

@@ -38,7 +38,7 @@ def test_two_workers_write_what_one_process_writes(tmp_path, monkeypatch):
     one = _ingested(tmp_path / "one.db", examples)
     report_one = one.analyze(workers=1)
     one.close()
-    monkeypatch.setattr(run, "MIN_PARALLEL", 10)  # the examples are fewer than a real run's threshold
+    monkeypatch.setattr(run, "MIN_PARALLEL_CHARS", 10)  # the examples are fewer than a real run's threshold
     two = _ingested(tmp_path / "two.db", examples)
     report_two = two.analyze(workers=2)
     two.close()
@@ -79,3 +79,22 @@ def test_a_small_run_stays_in_this_process(tmp_path):
     v.ingest([tmp_path / "s.csv"])
     report = v.analyze(workers=4)  # one interaction: no workers started
     assert report.analysed == 1 and "write" not in (report.step_seconds or {})
+
+
+@pytest.mark.slow
+def test_workers_start_by_the_characters_to_analyse_not_the_count(tmp_path, monkeypatch):
+    # many one-line comments are not worth the workers' start-up; a few long emails are
+    monkeypatch.setattr(run, "MIN_PARALLEL_CHARS", 5_000)
+    short = voice.init(tmp_path / "short.db")
+    rows = "\n".join(f"r{i},Todo bien {i}." for i in range(40))  # 40 comments, ~560 characters
+    (tmp_path / "s.csv").write_text("id,comment\n" + rows + "\n", encoding="utf-8")
+    short.ingest([tmp_path / "s.csv"])
+    report = short.analyze(workers=2)
+    assert report.analysed == 40 and report.where == "this process"
+    long = voice.init(tmp_path / "long.db")
+    body = "La lavadora llegó rota y nadie me llama para recogerla. " * 50  # ~2,800 characters each
+    rows = "\n".join(f'r{i},"{body}{i}"' for i in range(3))
+    (tmp_path / "l.csv").write_text("id,comment\n" + rows + "\n", encoding="utf-8")
+    long.ingest([tmp_path / "l.csv"])
+    report = long.analyze(workers=2)
+    assert report.analysed == 3 and report.where == "2 worker processes"

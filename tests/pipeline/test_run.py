@@ -212,13 +212,13 @@ def test_the_pending_interactions_are_found_once_per_run_oldest_first_and_one_er
 
 
 def test_batches_hold_at_most_so_many_interactions_and_characters(store):
-    from voice.pipeline.run import _pending_chunks
+    from voice.pipeline.run import _chunks, _pending
 
     lengths = [100, 100, 100, 900, 100, 5000, 100, 100, 100, 100]
     items = [make_email(i, text="x" * n) for i, n in enumerate(lengths)]
     store.add_interactions(items)
     pending = "from interactions x where not exists (select 1 from analyses a where a.interaction_id = x.id)"
-    chunks = _pending_chunks(store, pending, [], 10, batch_size=4, batch_chars=1000)
+    chunks = _chunks(_pending(store, pending, [], 10), batch_size=4, batch_chars=1000)
     size = dict(store.db.execute("select id, length(text) from interactions").fetchall())
     assert [i for c in chunks for i in c] == [x.id for x in sorted(items, key=lambda x: (x.timestamp, x.id))]
     assert all(len(c) <= 4 for c in chunks)

@@ -126,7 +126,7 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
             progress: Progress | None = None, limit: int | None = None, workers: int = 1,
             engine: str = "local", ray_address: str | None = None) -> AnalyzeReport:
     """Analyse interactions not analysed yet (``all``: every one again). ``workers`` > 1: in that many
-    processes (voice.pipeline.parallel), when there are more than MIN_PARALLEL interactions to analyse.
+    processes (voice.pipeline.parallel), when the texts to analyse hold more than MIN_PARALLEL_CHARS.
     ``engine="ray"``: in ``workers`` Ray actors over Ray Data (voice.pipeline.ray_engine), on a local Ray
     instance or the cluster at ``ray_address``; results written here, the same rows."""
     if engine not in ENGINES:
@@ -152,16 +152,20 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     if limit is not None:
         total = min(total, limit)
     batch_size = batch_size or BATCH_SIZE
-    if total and (engine == "ray" or (workers > 1 and total > MIN_PARALLEL and elsewhere)):
-        # (an encoder object handed in cannot be loaded again by the workers)
-        _analyze_parallel(store, pipeline, run_id, report, pending_sql, params, total, batch_size, workers,
-                          progress, engine=engine, ray_address=ray_address)
-    elif total:
-        # the pending ids are read once: asking for the next batch of pending ones after each write scanned
-        # every interaction analysed so far again (212 ms a batch at 100,000; a third of a 100k-tweet run)
+    # the pending ids (and lengths) are read once: asking for the next batch of pending ones after each write
+    # scanned every interaction analysed so far again (212 ms a batch at 100,000; a third of a 100k-tweet run)
+    pending = _pending(store, pending_sql, params, total)
+    if pending and (engine == "ray" or (workers > 1 and elsewhere
+                                        and sum(n for _, n in pending) > MIN_PARALLEL_CHARS)):
+        # (an encoder object handed in cannot be loaded again by the workers); at least ~8 batches per
+        # worker, so that none waits long for the last one
+        chunks = _chunks(pending, min(batch_size, max(64, total // (8 * workers))))
+        _analyze_parallel(store, pipeline, run_id, report, chunks, total, workers, progress, engine=engine,
+                          ray_address=ray_address)
+    elif pending:
         given = given_names(store)
         done = 0
-        for chunk in _pending_chunks(store, pending_sql, params, total, batch_size):
+        for chunk in _chunks(pending, batch_size):
             docs = batch_docs(store, chunk)  # an interaction erased meanwhile is left out
             for d in docs:
                 d.extra["people"] = given | d.extra["people"]
@@ -182,7 +186,11 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     return report
 
 
-MIN_PARALLEL = 2000  # fewer are analysed in this process: on 2 cores 1,000 tweets took 9.9 s in 2 workers, 6.8 s in one
+#: Characters of text to analyse above which the workers start (each loads the models: ~4 s). On 2 cores
+#: the one process was faster up to about 5,000 short messages (~1M characters: 2,500 tweets 10 s in one,
+#: 11 s in two workers; 5,000: 18 s against 17) and no slower than the workers on 1,532 complaint emails
+#: (1.7M characters: 79.4 against 84.2/s).
+MIN_PARALLEL_CHARS = 1_000_000
 
 
 def _docs(store: Store, rows: list[dict]) -> list[Doc]:
@@ -217,17 +225,20 @@ BATCH_SIZE = 512
 BATCH_CHARS = 100_000
 
 
-def _pending_chunks(store: Store, pending_sql: str, params: list, total: int, batch_size: int,
-                    batch_chars: int | None = None) -> list[list[str]]:
-    """The ids of the (at most ``total``) interactions to analyse, oldest first, in batches of at most
-    ``batch_size`` interactions and ``batch_chars`` characters (one longer interaction is a batch alone)."""
+def _pending(store: Store, pending_sql: str, params: list, total: int) -> list[tuple[str, int]]:
+    """(id, characters) of the (at most ``total``) interactions to analyse, oldest first."""
+    return [(iid, min(length or 0, MAX_ANALYSED_CHARS)) for iid, length in store.db.execute(
+        f"select x.id, length(x.text) {pending_sql} order by x.timestamp, x.id limit ?", [*params, total])]
+
+
+def _chunks(pending: list[tuple[str, int]], batch_size: int, batch_chars: int | None = None) -> list[list[str]]:
+    """The ids in batches of at most ``batch_size`` interactions and ``batch_chars`` characters (one
+    longer interaction is a batch alone)."""
     batch_chars = BATCH_CHARS if batch_chars is None else batch_chars
     chunks: list[list[str]] = []
     chunk: list[str] = []
     size = 0
-    for iid, length in store.db.execute(
-            f"select x.id, length(x.text) {pending_sql} order by x.timestamp, x.id limit ?", [*params, total]):
-        length = min(length or 0, MAX_ANALYSED_CHARS)
+    for iid, length in pending:
         if chunk and (len(chunk) >= batch_size or size + length > batch_chars):
             chunks.append(chunk)
             chunk, size = [], 0
@@ -238,14 +249,11 @@ def _pending_chunks(store: Store, pending_sql: str, params: list, total: int, ba
     return chunks
 
 
-def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: AnalyzeReport, pending_sql: str,
-                      params: list, total: int, batch_size: int, workers: int, progress: Progress | None,
-                      engine: str = "local", ray_address: str | None = None) -> None:
-    """The pending interactions' ids are read first (the writer changes what is pending), then batches of
-    Docs go to the workers (processes, or Ray actors that read their batch by ids) and come back to be
-    written here."""
-    # at least ~8 batches per worker, so that none waits long for the last one
-    chunks = _pending_chunks(store, pending_sql, params, total, min(batch_size, max(64, total // (8 * workers))))
+def _analyze_parallel(store: Store, pipeline: Pipeline, run_id: int, report: AnalyzeReport, chunks: list[list[str]],
+                      total: int, workers: int, progress: Progress | None, engine: str = "local",
+                      ray_address: str | None = None) -> None:
+    """Batches of Docs (``chunks`` of ids, read before the writer changes what is pending) go to the workers
+    (processes, or Ray actors that read their batch by ids) and come back to be written here."""
 
     def write(docs: list[Doc], vectors: list[tuple]) -> None:
         if vectors:
