@@ -98,3 +98,24 @@ def test_workers_start_by_the_characters_to_analyse_not_the_count(tmp_path, monk
     long.ingest([tmp_path / "l.csv"])
     report = long.analyze(workers=2)
     assert report.analysed == 3 and report.where == "2 worker processes"
+
+
+@pytest.mark.slow
+def test_workers_from_a_script_without_a_main_guard_fail_with_the_fix(tmp_path):
+    """Worker processes re-import the script that started them: without the guard its top-level code runs
+    again in each of them. The error says so instead of only "out of memory"."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import voice\n"
+        "from voice.pipeline import run\n"
+        "run.MIN_PARALLEL_CHARS = 0\n"
+        f"v = voice.init({str(tmp_path / 'v.db')!r})\n"
+        f"open({str(tmp_path / 's.csv')!r}, 'w').write('id,comment\\nr1,Todo bien.\\nr2,Muy mal.\\n')\n"
+        f"v.ingest([{str(tmp_path / 's.csv')!r}])\n"
+        "v.analyze(workers=2)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode != 0
+    assert 'if __name__ == "__main__":' in done.stderr and "batches written so far are kept" in done.stderr

@@ -143,9 +143,11 @@ def _finish(future, write, on_done, timings: dict[str, float]) -> None:
     try:
         result = future.result()
     except BrokenProcessPool as exc:
-        raise VoiceError("a worker process stopped (out of memory, or its models failed to load); the batches "
-                         "written so far are kept.",
-                         fix="run again with fewer workers (--workers 1 shows the error itself).") from exc
+        raise VoiceError("a worker process stopped (out of memory, or its models failed to load, or it was started "
+                         "from a script without an  if __name__ == \"__main__\":  guard, which worker processes "
+                         "re-import); the batches written so far are kept.",
+                         fix="guard a script's top-level code with  if __name__ == \"__main__\":  or run again with "
+                             "fewer workers (workers=1 shows the error itself).") from exc
     write_result(result, write, on_done, timings)
 
 
