@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -154,7 +155,7 @@ def _text_side(store, query: str, lang: str | None, filters: Filters, where: str
     return ranked
 
 
-def in_words(match: str, *, not_in: list[str] = (), within: list[str] = ()) -> str:
+def in_words(match: str, *, not_in: Sequence[str] = (), within: Sequence[str] = ()) -> str:
     """``match`` (from :func:`fts_match`) on the words of the subject and text only (never the language
     column), in messages not in the languages ``not_in`` or only in those ``within``."""
     langs = lambda codes: " OR ".join(f'"{c}"' for c in codes)  # noqa: E731
