@@ -206,3 +206,28 @@ def test_a_database_made_before_m016_gets_the_language_in_its_word_index(tmp_pat
     # against the rows themselves (rank 1): raises if the index and the rows differ
     s.db.execute("insert into interactions_fts (interactions_fts, rank) values ('integrity-check', 1)")
     s.close()
+
+
+def test_a_large_database_is_told_before_its_word_index_is_rebuilt(tmp_path, monkeypatch):
+    import sqlite_utils
+
+    from voice.store import migrations as all_migrations
+    from voice.store.migrations import Migrations, UpgradeNotice
+
+    path = tmp_path / "old.db"
+    old = Migrations("voice")
+    for name, step in all_migrations._steps:
+        if name.startswith("m016"):
+            break
+        old(step)
+    db = sqlite_utils.Database(path)
+    old.apply(db)
+    db.conn.executemany("insert into interactions (id, content_hash, channel, text) values (?, ?, 'survey', 'ok')",
+                        [(f"i{n}", f"h{n}") for n in range(30)])
+    db.conn.commit()
+    db.close()
+    import sys
+
+    monkeypatch.setattr(sys.modules["voice.store.migrations"], "SLOW_FROM", 20)  # (the package's name is the object)
+    with pytest.warns(UpgradeNotice, match="rebuilding the word index.*30 interactions.*runs once"):
+        Store.open(path).close()

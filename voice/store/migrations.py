@@ -8,6 +8,7 @@ migration that has shipped: add a new one.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable
 
 import sqlite_utils
@@ -15,6 +16,16 @@ import sqlite_utils
 from ..errors import StoreError
 
 Step = Callable[[sqlite_utils.Database], None]
+
+
+class UpgradeNotice(UserWarning):
+    """A migration about to rewrite every interaction of a large database: said before it runs, so that a
+    command that seems to hang for a minute is understood."""
+
+
+#: Migrations that rewrite every interaction: what they do, and the seconds a million interactions took.
+SLOW = {"m016_language_in_word_index": ("rebuilding the word index with each interaction's language", 27)}
+SLOW_FROM = 100_000  # interactions from which the notice is given
 
 
 class Migrations:
@@ -61,6 +72,13 @@ class Migrations:
         for name, step in self._steps:
             if name in done:
                 continue
+            if name in SLOW and "interactions" in db.table_names():
+                rows = db.execute("select count(*) from interactions").fetchone()[0]
+                if rows >= SLOW_FROM:
+                    what, per_million = SLOW[name]
+                    warnings.warn(f"upgrading this database: {what} ({rows:,} interactions, about "
+                                  f"{max(1, round(per_million * rows / 1e6))} s); this runs once.", UpgradeNotice,
+                                  stacklevel=2)
             with db.atomic():
                 step(db)
                 db.execute(
