@@ -32,3 +32,21 @@ def test_browse_lists_what_passes_the_filters_newest_first(corpus):
     page2, total = browse(corpus, sentiment="negative", limit=2, offset=2)
     assert total == 5 and [h.interaction_id for h in page2] == ["E3", "S1"]
     assert "&lt;script&gt;" in hits[0].snippet  # escaped like every snippet
+
+
+def test_facets_over_everything_are_kept_until_the_data_changes(corpus):
+    from tests.helpers import add_analysed
+    from voice.search.facets import _counts
+
+    every = facet_counts(corpus)
+    assert every == _counts(corpus, "1", [], 12)  # counted per table, as the joined count over every row gives
+    statements = []
+    corpus.db.conn.set_trace_callback(statements.append)
+    try:
+        assert facet_counts(corpus) == every
+    finally:
+        corpus.db.conn.set_trace_callback(None)
+    assert not any("count(" in s for s in statements)  # the search page's second visit counts nothing again
+    add_analysed(corpus, "E9", "2026-10-20T10:00:00", "Another late delivery.", channel="email", customer="C001",
+                 sentiment="negative", score=-0.6)
+    assert counts(facet_counts(corpus), "channel") == {"email": 5, "survey": 4}  # a write: counted afresh

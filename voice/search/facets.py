@@ -31,28 +31,45 @@ def facet_counts(store: Store, ids: list[str] | None = None, *, top: int = TOP, 
     if ids is not None:
         if not ids:
             return {d: [] for d in DIMENSIONS}
-        where, params = f"i.id in ({','.join('?' * len(ids))})", list(ids)
-    else:
-        where, params = f.sql()
+        return _counts(store, f"i.id in ({','.join('?' * len(ids))})", list(ids), top)
+    # the same filters give the same counts while the data stays the same: the search page without a query
+    # counts every interaction (2.6 s at a million), for each visit
+    state = (store.db.execute("pragma data_version").fetchone()[0], store.db.conn.total_changes)
+    kept = getattr(store, "_facet_counts", None)
+    if kept is None or kept[0] != state:
+        kept = store._facet_counts = (state, {})
+    key = (repr(f), top)
+    if key not in kept[1]:
+        if len(kept[1]) >= 64:
+            kept[1].clear()
+        kept[1][key] = _counts(store, *f.sql(), top, everything=not f)
+    return kept[1][key]
+
+
+def _counts(store: Store, where: str, params: list, top: int, everything: bool = False) -> dict[str, list[dict]]:
+    """The facets of the interactions passing ``where``; ``everything``: no condition, each dimension counted
+    from its own table (without the joins: 2.6 s -> 0.9 s at a million)."""
     base = f"from interactions i left join analyses a on a.interaction_id = i.id where {where}"
     out: dict[str, list[dict]] = {}
     for dim, column in (("channel", "i.channel"), ("sentiment", "a.sentiment"), ("lang", "a.lang")):
+        source = (f"from {'interactions i' if column.startswith('i.') else 'analyses a'} where 1" if everything
+                  else base)
         out[dim] = [{"value": v, "label": v, "count": n} for v, n in store.db.execute(
-            f"select {column}, count(*) n {base} and {column} is not null group by 1 order by n desc, 1 limit ?",
+            f"select {column}, count(*) n {source} and {column} is not null group by 1 order by n desc, 1 limit ?",
             [*params, top])]
     from ..themes import generic_theme_ids
 
     generic = generic_theme_ids(store)
     names = dict(store.db.execute("select id, coalesce(name, label, id) from themes"))
+    joins = ("" if everything else
+             "join interactions i on i.id = {t}.interaction_id left join analyses a on a.interaction_id = i.id ")
     rows = store.db.execute(
-        f"select ta.theme_id, count(distinct ta.interaction_id) n from theme_assignments ta "
-        f"join interactions i on i.id = ta.interaction_id left join analyses a on a.interaction_id = i.id "
+        f"select ta.theme_id, count(distinct ta.interaction_id) n from theme_assignments ta {joins.format(t='ta')}"
         f"where {where} and ta.theme_id is not null group by 1 order by n desc, 1", params).fetchall()
     out["theme"] = [{"value": t, "label": names.get(t, t), "count": n} for t, n in rows if t not in generic][:top]
     products = dict(store.db.execute("select id, name from products"))
     out["product"] = [{"value": p, "label": products.get(p) or p, "count": n} for p, n in store.db.execute(
-        f"select m.product_id, count(distinct m.interaction_id) n from mentions m "
-        f"join interactions i on i.id = m.interaction_id left join analyses a on a.interaction_id = i.id "
+        f"select m.product_id, count(distinct m.interaction_id) n from mentions m {joins.format(t='m')}"
         f"where {where} group by 1 order by n desc, 1 limit ?", [*params, top])]
     return out
 
