@@ -216,6 +216,16 @@ def main() -> None:
             hits = search(store, q, limit=20, **kw)
             per_query[(q, str(kw))] = ((time.perf_counter() - t) * 1000, len(hits))
 
+        # the search page without a query: facets over every interaction, first visit and the next
+        from voice.search import facet_counts
+
+        t = time.perf_counter()
+        facet_counts(store)
+        facets_first_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        facet_counts(store)
+        facets_again_ms = (time.perf_counter() - t) * 1000
+
         # new interactions: the next search adds them to the index
         from voice.search.index import index_for
         base = store.db.execute("select count(*) from interactions").fetchone()[0]
@@ -257,6 +267,8 @@ def main() -> None:
          f"ready {ann_s:.0f} s later |" if any(ann) else "| approximate index | not built (below its size) |"),
         (f"| refresh after 100 new, unanalysed interactions (encoded, batched) | {added} added in "
         f"{refresh_s * 1000:.0f} ms |"),
+        (f"| facets of the search page without a query (every interaction) | first visit "
+         f"{facets_first_ms:,.0f} ms, the next {facets_again_ms:.1f} ms |"),
         "",
         (f"{len(queries)} queries per mode ({len(QUERIES)} distinct, es and en, 1-4 words, "
         f"{sum(bool(kw) for _, kw in QUERIES)} with filters, x{args.rounds}), limit 20, warm process "
