@@ -11,10 +11,10 @@ import os as _os
 from importlib import import_module
 
 # torch's OpenMP threads wait for work by spinning, 300,000 times by default. With another process busy on
-# one of two cores, the spinning thread took the core from the one it waited for: the encoder ran at 141
-# texts/s on two threads against 450 on one. With 10,000 spins it runs at 392/s beside a busy process and
-# loses nothing on an idle machine (916 vs 894/s; OMP_WAIT_POLICY=PASSIVE lost 13% idle): benchmarks/RESULTS.md.
-# Read when torch loads, so it is set here, before any of voice imports torch; a value the user set wins.
+# one of two cores, the spinning thread took the core from the one it waited for: the encoder fell to 130
+# texts/s and `voice analyze` to 42/s; with 10,000 spins, 367 and 112/s beside the busy process and no loss
+# idle (benchmarks/busy_machine.py; OMP_WAIT_POLICY=PASSIVE lost 13% idle). Read when torch loads, so it is
+# set here, before any of voice imports torch; a value the user set wins.
 _os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
 __version__ = "0.1.0"
