@@ -8,6 +8,7 @@ support lead drills from "negative Spanish emails" to the theme that fills them.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from .filters import Filters, Many
@@ -31,7 +32,7 @@ def facet_counts(store: Store, ids: list[str] | None = None, *, top: int = TOP, 
     if ids is not None:
         if not ids:
             return {d: [] for d in DIMENSIONS}
-        return _counts(store, f"i.id in ({','.join('?' * len(ids))})", list(ids), top)
+        return _counts(store, f"i.id in ({','.join('?' * len(ids))})", list(ids), top, few=True)
     # the same filters give the same counts while the data stays the same: the search page without a query
     # counts every interaction (2.6 s at a million), for each visit
     state = (store.db.execute("pragma data_version").fetchone()[0], store.db.conn.total_changes)
@@ -46,30 +47,43 @@ def facet_counts(store: Store, ids: list[str] | None = None, *, top: int = TOP, 
     return kept[1][key]
 
 
-def _counts(store: Store, where: str, params: list, top: int, everything: bool = False) -> dict[str, list[dict]]:
-    """The facets of the interactions passing ``where``; ``everything``: no condition, each dimension counted
-    from its own table (without the joins: 2.6 s -> 0.9 s at a million)."""
+def _counts(store: Store, where: str, params: list, top: int, everything: bool = False,
+            few: bool = False) -> dict[str, list[dict]]:
+    """The facets of the interactions passing ``where``. ``everything`` (no condition): each dimension counted
+    from its own table (without the joins: 2.6 s -> 0.9 s at a million). Otherwise the passing interactions
+    are read once for channel, sentiment and language, and themes and products counted over them as a set
+    (joining every assignment to its interaction cost 2.4 s against 0.9 s at a million for one channel) —
+    or, for ``few`` (a page of search results), from each of them by its index."""
     base = f"from interactions i left join analyses a on a.interaction_id = i.id where {where}"
     out: dict[str, list[dict]] = {}
-    for dim, column in (("channel", "i.channel"), ("sentiment", "a.sentiment"), ("lang", "a.lang")):
-        source = (f"from {'interactions i' if column.startswith('i.') else 'analyses a'} where 1" if everything
-                  else base)
-        out[dim] = [{"value": v, "label": v, "count": n} for v, n in store.db.execute(
-            f"select {column}, count(*) n {source} and {column} is not null group by 1 order by n desc, 1 limit ?",
-            [*params, top])]
+    if everything:
+        for dim, column, table in (("channel", "channel", "interactions"), ("sentiment", "sentiment", "analyses"),
+                                   ("lang", "lang", "analyses")):
+            out[dim] = [{"value": v, "label": v, "count": n} for v, n in store.db.execute(
+                f"select {column}, count(*) n from {table} where {column} is not null group by 1 "
+                f"order by n desc, 1 limit ?", [top])]
+        within, within_params = "", []
+    else:
+        counters: dict[str, Counter] = {"channel": Counter(), "sentiment": Counter(), "lang": Counter()}
+        for row in store.db.execute(f"select i.channel, a.sentiment, a.lang {base}", params):
+            for counter, value in zip(counters.values(), row):
+                if value is not None:
+                    counter[value] += 1
+        for dim, counter in counters.items():
+            out[dim] = [{"value": v, "label": v, "count": n}
+                        for v, n in sorted(counter.items(), key=lambda vn: (-vn[1], vn[0]))[:top]]
+        within, within_params = (f"and {{t}}.interaction_id in ({','.join('?' * len(params))}) " if few
+                                 else f"and {{t}}.interaction_id in (select i.id {base}) "), params
     from ..themes import generic_theme_ids
 
     generic = generic_theme_ids(store)
     names = dict(store.db.execute("select id, coalesce(name, label, id) from themes"))
-    joins = ("" if everything else
-             "join interactions i on i.id = {t}.interaction_id left join analyses a on a.interaction_id = i.id ")
     rows = store.db.execute(
-        f"select ta.theme_id, count(distinct ta.interaction_id) n from theme_assignments ta {joins.format(t='ta')}"
-        f"where {where} and ta.theme_id is not null group by 1 order by n desc, 1", params).fetchall()
+        f"select ta.theme_id, count(distinct ta.interaction_id) n from theme_assignments ta "
+        f"where ta.theme_id is not null {within.format(t='ta')}group by 1 order by n desc, 1", within_params).fetchall()
     out["theme"] = [{"value": t, "label": names.get(t, t), "count": n} for t, n in rows if t not in generic][:top]
     products = dict(store.db.execute("select id, name from products"))
     out["product"] = [{"value": p, "label": products.get(p) or p, "count": n} for p, n in store.db.execute(
-        f"select m.product_id, count(distinct m.interaction_id) n from mentions m {joins.format(t='m')}"
-        f"where {where} group by 1 order by n desc, 1 limit ?", [*params, top])]
+        f"select m.product_id, count(distinct m.interaction_id) n from mentions m where 1 {within.format(t='m')}"
+        f"group by 1 order by n desc, 1 limit ?", [*within_params, top])]
     return out
-
