@@ -158,23 +158,28 @@ def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path):
     b.close()
 
 
-def test_a_database_made_before_m016_gets_the_language_in_its_word_index(tmp_path):
-    """A store analysed before the language was in the word index: after the upgrade each interaction's
-    analysed language is in the index (a search keeps its language in FTS5), follows new analyses, and
-    the index stays exactly what its triggers should make of the rows."""
+def _made_before(path, migration: str):
+    """A database with every migration before ``migration`` applied, as the version before it made it."""
     import sqlite_utils
 
-    from voice.store import migrations as all_migrations
     from voice.store.migrations import Migrations
 
-    path = tmp_path / "old.db"
     old = Migrations("voice")
-    for name, step in all_migrations._steps:
-        if name.startswith("m016"):
+    for name, step in migrations._steps:
+        if name.startswith(migration):
             break
         old(step)
     db = sqlite_utils.Database(path)
     old.apply(db)
+    return db
+
+
+def test_a_database_made_before_m016_gets_the_language_in_its_word_index(tmp_path):
+    """A store analysed before the language was in the word index: after the upgrade each interaction's
+    analysed language is in the index (a search keeps its language in FTS5), follows new analyses, and
+    the index stays exactly what its triggers should make of the rows."""
+    path = tmp_path / "old.db"
+    db = _made_before(path, "m016")
     db.execute("insert into interactions (id, content_hash, channel, text) values "
                "('E1', 'h1', 'email', 'My flight was cancelled'), ('S1', 'h2', 'survey', 'Vuelo cancelado otra vez'), "
                "('N1', 'h3', 'survey', 'cancel it')")
@@ -209,19 +214,10 @@ def test_a_database_made_before_m016_gets_the_language_in_its_word_index(tmp_pat
 
 
 def test_a_large_database_is_told_before_its_word_index_is_rebuilt(tmp_path, monkeypatch):
-    import sqlite_utils
-
-    from voice.store import migrations as all_migrations
-    from voice.store.migrations import Migrations, UpgradeNotice
+    from voice.store.migrations import UpgradeNotice
 
     path = tmp_path / "old.db"
-    old = Migrations("voice")
-    for name, step in all_migrations._steps:
-        if name.startswith("m016"):
-            break
-        old(step)
-    db = sqlite_utils.Database(path)
-    old.apply(db)
+    db = _made_before(path, "m016")
     db.conn.executemany("insert into interactions (id, content_hash, channel, text) values (?, ?, 'survey', 'ok')",
                         [(f"i{n}", f"h{n}") for n in range(30)])
     db.conn.commit()
