@@ -199,3 +199,43 @@ def test_a_filtered_search_at_scale_finds_what_the_exact_scan_finds(tmp_path, mo
     assert [r for r, _ in got][:5] == exact[:5]
     assert len({r for r, _ in got} & set(exact)) >= 0.9 * len(exact)
     store.close()
+
+
+def test_another_process_maps_the_saved_vectors_until_an_analysis_or_an_erasure_changes_them(tmp_path, monkeypatch):
+    from voice.privacy import forget
+    from voice.search import index as index_mod
+    from voice.store import Store
+
+    class Enc:
+        name, dim = "fake", 512
+
+        def encode(self, texts):
+            raise AssertionError("every vector is stored")
+
+    monkeypatch.setattr(index_mod, "ANN_MIN", 500)
+    store = Store.open(tmp_path / "v.db", create=True)
+    x = _clustered(800, dim=512)
+    _stored(store, x)
+    first = index_mod.VectorIndex(store, Enc())
+    first.refresh()
+    assert first.wait_for_ann(60) and (tmp_path / "v.db.vectors").exists()
+
+    def never(self, hashes):
+        raise AssertionError("read from the embeddings table instead of the saved vectors")
+
+    monkeypatch.setattr(index_mod.VectorIndex, "_lookup", never)
+    second = index_mod.VectorIndex(store, Enc())  # another web worker: maps the file, reads no vector
+    second.refresh()
+    assert isinstance(second.matrix, np.memmap) and np.array_equal(second.matrix, first.matrix)
+    assert second.ids == first.ids and second.top(x[9], 1)[0][0] == second.rowids[9]
+    monkeypatch.undo()
+    monkeypatch.setattr(index_mod, "ANN_MIN", 500)
+
+    store.db.execute("insert into analysis_runs (pipeline, started_at, status) values ('p', 'now', 'done')")
+    third = index_mod.VectorIndex(store, Enc())  # a new analysis may have changed the vectors: read afresh
+    third.refresh()
+    assert not isinstance(third.matrix, np.memmap) and np.array_equal(third.matrix, first.matrix)
+
+    forget(store, "C1")  # the saved vectors hold the erased customer's: gone with them
+    assert not (tmp_path / "v.db.vectors").exists() and not (tmp_path / "v.db.vectors.json").exists()
+    store.close()
