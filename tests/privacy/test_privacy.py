@@ -62,7 +62,11 @@ def test_redact_masks_what_was_stored_and_drops_its_analysis(tmp_path):
         v.ingest([_mail(tmp_path / "mail", 1)])
         v.analyze()
         assert "4111" in v.store.db.execute("select text from interactions").fetchone()[0]
+        saved = [tmp_path / "v.db.vectors", tmp_path / "v.db.ann"]  # as search at scale leaves them
+        for f in saved:
+            f.write_bytes(b"vectors of the unmasked texts")
         r = v.redact()
+        assert not any(f.exists() for f in saved)
         assert r.interactions == 1 and r.masked["[CARD]"] == 1 and r.masked["[EMAIL]"] == 1
         assert "4111" not in v.store.db.execute("select text from interactions").fetchone()[0]
         assert v.store.db.execute("select count(*) from sentences").fetchone()[0] == 0  # they held the numbers

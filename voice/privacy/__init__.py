@@ -166,6 +166,10 @@ def redact_stored(store: "Store") -> RedactReport:
                 report.quarantine += 1
         changed = sorted(set(changed))
         _delete_derived(store, changed)
+    if changed:
+        from ..search.ann import remove as remove_ann
+
+        remove_ann(store.path)  # the saved search index and vectors were made from the unmasked texts
     report.interactions = len(changed)
     return report
 
