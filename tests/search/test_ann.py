@@ -17,6 +17,15 @@ def _clustered(n: int, dim: int = 64, groups: int = 50, seed: int = 0) -> np.nda
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
+class StoredOnly:
+    """An encoder whose every vector the store holds: encoding anything fails the test."""
+
+    name, dim = "fake", 512
+
+    def encode(self, texts):
+        raise AssertionError("every vector is stored")
+
+
 def test_candidates_hold_the_exact_nearest():
     x = _clustered(20_000)
     ann = AnnIndex(x)  # the default nprobe
@@ -44,12 +53,7 @@ def test_the_search_index_uses_it_at_scale_and_scores_exactly(store, monkeypatch
     monkeypatch.setattr(index_mod, "ANN_MIN", 500)
     x = _clustered(1_000, dim=512)
 
-    class Enc:
-        name, dim = "fake", 512
-
-        def encode(self, texts):
-            raise AssertionError("every vector is stored")
-
+    Enc = StoredOnly
     for n in range(1_000):
         text = f"message {n}"
         store.db.execute("insert into interactions (id, channel, text, content_hash) values (?, 'survey', ?, ?)",
@@ -110,12 +114,7 @@ def test_another_process_reads_the_saved_index_and_an_erasure_deletes_it(tmp_pat
     from voice.search import index as index_mod
     from voice.store import Store
 
-    class Enc:
-        name, dim = "fake", 512
-
-        def encode(self, texts):
-            raise AssertionError("every vector is stored")
-
+    Enc = StoredOnly
     monkeypatch.setattr(index_mod, "ANN_MIN", 500)
     store = Store.open(tmp_path / "v.db", create=True)
     _stored(store, _clustered(800, dim=512))
@@ -206,12 +205,7 @@ def test_another_process_maps_the_saved_vectors_until_an_analysis_or_an_erasure_
     from voice.search import index as index_mod
     from voice.store import Store
 
-    class Enc:
-        name, dim = "fake", 512
-
-        def encode(self, texts):
-            raise AssertionError("every vector is stored")
-
+    Enc = StoredOnly
     monkeypatch.setattr(index_mod, "ANN_MIN", 500)
     store = Store.open(tmp_path / "v.db", create=True)
     x = _clustered(800, dim=512)
