@@ -233,14 +233,16 @@ def main() -> None:
         from voice.search.index import index_for
         base = store.db.execute("select count(*) from interactions").fetchone()[0]
         kept = index_for(store, enc)
-        with store.db.atomic():
-            store.db.conn.executemany(
-                "insert into interactions (id, content_hash, channel, timestamp, text) values (?, ?, 'email', ?, ?)",
-                [(f"N{k}", f"n{k}", "2026-11-01T10:00:00", f"My parcel number {k} never arrived, please help")
-                 for k in range(100)])
-        t = time.perf_counter()
-        added = kept.refresh()
-        refresh_s = time.perf_counter() - t
+        refreshes = []
+        for batch in range(3):  # the first copies the matrix into a buffer with room; the next append into it
+            with store.db.atomic():
+                store.db.conn.executemany(
+                    "insert into interactions (id, content_hash, channel, timestamp, text) values (?, ?, 'email', ?, ?)",
+                    [(f"N{batch}-{k}", f"n{batch}-{k}", "2026-11-01T10:00:00",
+                      f"My parcel number {batch}-{k} never arrived, please help") for k in range(100)])
+            t = time.perf_counter()
+            added = kept.refresh()
+            refreshes.append((time.perf_counter() - t) * 1000)
         store.db.execute("delete from interactions where id like 'N%'")  # a kept database stays as built
         store.close()
 
@@ -269,8 +271,8 @@ def main() -> None:
         f"| refresh when nothing changed (count + max rowid) | {noop_ms:.2f} ms |",
         (f"| approximate index (voice.search.ann), built in the background after the first search | "
          f"ready {ann_s:.0f} s later |" if any(ann) else "| approximate index | not built (below its size) |"),
-        (f"| refresh after 100 new, unanalysed interactions (encoded, batched) | {added} added in "
-        f"{refresh_s * 1000:.0f} ms |"),
+        (f"| refresh after 100 new, unanalysed interactions (encoded, batched), three times | {added} added in "
+        f"{', '.join(f'{ms:.0f}' for ms in refreshes)} ms |"),
         (f"| facets of the search page without a query (every interaction) | first visit "
          f"{facets_first_ms:,.0f} ms, the next {facets_again_ms:.1f} ms |"),
         "",
