@@ -148,13 +148,11 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
     pending_sql = ("from interactions x where not exists (select 1 from analyses a where a.interaction_id = x.id"
                    + (" and a.run_id = ?)" if all else ")"))
     params = [run_id] if all else []
-    total = db.execute(f"select count(*) {pending_sql}", params).fetchone()[0]
-    if limit is not None:
-        total = min(total, limit)
     batch_size = batch_size or BATCH_SIZE
     # the pending ids (and lengths) are read once: asking for the next batch of pending ones after each write
     # scanned every interaction analysed so far again (212 ms a batch at 100,000; a third of a 100k-tweet run)
-    pending = _pending(store, pending_sql, params, total)
+    pending = _pending(store, pending_sql, params, limit)
+    total = len(pending)
     if pending and (engine == "ray" or (workers > 1 and elsewhere
                                         and sum(n for _, n in pending) > MIN_PARALLEL_CHARS)):
         # (an encoder object handed in cannot be loaded again by the workers); at least ~8 batches per
@@ -225,10 +223,11 @@ BATCH_SIZE = 512
 BATCH_CHARS = 100_000
 
 
-def _pending(store: Store, pending_sql: str, params: list, total: int) -> list[tuple[str, int]]:
-    """(id, characters) of the (at most ``total``) interactions to analyse, oldest first."""
+def _pending(store: Store, pending_sql: str, params: list, limit: int | None = None) -> list[tuple[str, int]]:
+    """(id, characters) of the (at most ``limit``) interactions to analyse, oldest first."""
     return [(iid, min(length or 0, MAX_ANALYSED_CHARS)) for iid, length in store.db.execute(
-        f"select x.id, length(x.text) {pending_sql} order by x.timestamp, x.id limit ?", [*params, total])]
+        f"select x.id, length(x.text) {pending_sql} order by x.timestamp, x.id limit ?",
+        [*params, -1 if limit is None else limit])]
 
 
 def _chunks(pending: list[tuple[str, int]], batch_size: int, batch_chars: int | None = None) -> list[list[str]]:

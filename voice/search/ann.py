@@ -65,13 +65,8 @@ class AnnIndex:
         reader never sees half of one."""
         import faiss
 
-        tmp = path.with_name(path.name + ".tmp")
-        faiss.write_index(self.index, str(tmp))
-        os.replace(tmp, path)
-        manifest = {"rows": int(len(covers)), "rowids_sha1": _digest(covers), "encoder": encoder,
-                    "nlist": self.nlist, "nprobe": self.nprobe}
-        tmp.write_text(json.dumps(manifest), encoding="utf-8")
-        os.replace(tmp, _manifest(path))
+        _write(path, lambda tmp: faiss.write_index(self.index, str(tmp)), covers, encoder,
+               nlist=self.nlist, nprobe=self.nprobe)
 
     @classmethod
     def load(cls, path: Path, rowids: np.ndarray, encoder: str) -> "AnnIndex | None":
@@ -79,16 +74,12 @@ class AnnIndex:
         (it is extended with the rest by the caller); None when there is none or it is stale."""
         import faiss
 
+        manifest = _current(path, rowids, encoder)
         try:
-            manifest = json.loads(_manifest(path).read_text(encoding="utf-8"))
-            n = int(manifest["rows"])
-            if (manifest.get("encoder") != encoder or n > len(rowids) or n < 1
-                    or manifest.get("rowids_sha1") != _digest(rowids[:n])):
-                return None
-            index = faiss.read_index(str(path))
-        except (OSError, ValueError, KeyError, RuntimeError):
+            index = faiss.read_index(str(path)) if manifest else None
+        except RuntimeError:
             return None
-        if index.ntotal != n:
+        if index is None or index.ntotal != manifest["rows"]:
             return None
         self = cls.__new__(cls)
         self.index, self.quantizer = index, None
@@ -106,9 +97,13 @@ class AnnIndex:
 def index_path(db_path: str | Path | None) -> Path | None:
     """Where the approximate index of a database file is kept (``cx.db`` -> ``cx.db.ann``); None for a
     database in memory."""
-    if db_path in (None, "", ":memory:"):
-        return None
-    return Path(str(db_path) + ".ann")
+    return _beside(db_path, ".ann")
+
+
+def matrix_path(db_path: str | Path | None) -> Path | None:
+    """Where the interactions' float32 vectors of a database file are kept (``cx.db`` -> ``cx.db.vectors``),
+    so that another process maps them instead of reading a million vectors from SQLite (14 s)."""
+    return _beside(db_path, ".vectors")
 
 
 def remove(db_path: str | Path | None) -> None:
@@ -120,39 +115,58 @@ def remove(db_path: str | Path | None) -> None:
                 p.unlink(missing_ok=True)
 
 
-def matrix_path(db_path: str | Path | None) -> Path | None:
-    """Where the interactions' float32 vectors of a database file are kept (``cx.db`` -> ``cx.db.vectors``),
-    so that another process maps them instead of reading a million vectors from SQLite (14 s)."""
-    if db_path in (None, "", ":memory:"):
-        return None
-    return Path(str(db_path) + ".vectors")
-
-
 def save_matrix(path: Path, matrix: np.ndarray, covers: np.ndarray, encoder: str, run: int | None) -> None:
     """``matrix`` (the rows of ``covers``, in order) written as a .npy file, renamed into place, with its
     manifest; ``run``: the last analysis run its vectors come from (a newer one may have changed them)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        np.save(f, np.ascontiguousarray(matrix, dtype=np.float32))
-    os.replace(tmp, path)
-    manifest = {"rows": int(len(covers)), "rowids_sha1": _digest(covers), "encoder": encoder, "run": run}
-    tmp.write_text(json.dumps(manifest), encoding="utf-8")
-    os.replace(tmp, _manifest(path))
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            np.save(f, np.ascontiguousarray(matrix, dtype=np.float32))
+
+    _write(path, write, covers, encoder, run=run)
 
 
 def load_matrix(path: Path, rowids: np.ndarray, encoder: str, run: int | None) -> np.ndarray | None:
     """The vectors saved at ``path``, mapped read-only (the processes that map them share one copy), if
     they were saved for the first rows of ``rowids`` with ``encoder`` after analysis run ``run``; else None."""
+    manifest = _current(path, rowids, encoder, run=run)
+    try:
+        matrix = np.load(path, mmap_mode="r") if manifest else None
+    except (OSError, ValueError):
+        return None
+    if matrix is None or matrix.ndim != 2 or len(matrix) != manifest["rows"] or matrix.dtype != np.float32:
+        return None
+    return matrix
+
+
+def _beside(db_path: str | Path | None, suffix: str) -> Path | None:
+    return None if db_path in (None, "", ":memory:") else Path(str(db_path) + suffix)
+
+
+def _write(path: Path, write, covers: np.ndarray, encoder: str, **extra) -> None:
+    """``write(tmp)`` the file, rename it to ``path``, then its manifest: the rowids it covers (a digest),
+    the encoder, and ``extra``. A reader never sees half of either."""
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    os.replace(tmp, path)
+    tmp.write_text(json.dumps({"rows": int(len(covers)), "rowids_sha1": _digest(covers), "encoder": encoder,
+                               **extra}), encoding="utf-8")
+    os.replace(tmp, _manifest(path))
+
+
+def _current(path: Path, rowids: np.ndarray, encoder: str, **expected) -> dict | None:
+    """The manifest of the file at ``path`` when it was saved for the first rows of ``rowids`` with
+    ``encoder`` (and ``expected``'s values); None when there is none or it is stale."""
     try:
         manifest = json.loads(_manifest(path).read_text(encoding="utf-8"))
         n = int(manifest["rows"])
-        if (manifest.get("encoder") != encoder or manifest.get("run") != run or n > len(rowids) or n < 1
-                or manifest.get("rowids_sha1") != _digest(rowids[:n])):
-            return None
-        matrix = np.load(path, mmap_mode="r")
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return matrix if matrix.ndim == 2 and len(matrix) == n and matrix.dtype == np.float32 else None
+    if (manifest.get("encoder") != encoder or not 1 <= n <= len(rowids)
+            or any(manifest.get(k) != v for k, v in expected.items())
+            or manifest.get("rowids_sha1") != _digest(rowids[:n])):
+        return None
+    manifest["rows"] = n
+    return manifest
 
 
 def _manifest(path: Path) -> Path:

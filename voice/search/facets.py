@@ -35,16 +35,13 @@ def facet_counts(store: Store, ids: list[str] | None = None, *, top: int = TOP, 
         return _counts(store, f"i.id in ({','.join('?' * len(ids))})", list(ids), top, few=True)
     # the same filters give the same counts while the data stays the same: the search page without a query
     # counts every interaction (2.6 s at a million), for each visit
-    state = (store.db.execute("pragma data_version").fetchone()[0], store.db.conn.total_changes)
-    kept = getattr(store, "_facet_counts", None)
-    if kept is None or kept[0] != state:
-        kept = store._facet_counts = (state, {})
+    kept = store.kept("facet_counts")
     key = (repr(f), top)
-    if key not in kept[1]:
-        if len(kept[1]) >= 64:
-            kept[1].clear()
-        kept[1][key] = _counts(store, *f.sql(), top, everything=not f)
-    return kept[1][key]
+    if key not in kept:
+        if len(kept) >= 64:
+            kept.clear()
+        kept[key] = _counts(store, *f.sql(), top, everything=not f)
+    return kept[key]
 
 
 def _counts(store: Store, where: str, params: list, top: int, everything: bool = False,

@@ -182,16 +182,13 @@ def _query_lang(store, query: str) -> str | None:
     words = [w.lower() for w in terms(query) if " " not in w and w.isalpha()]
     if any(w in stop for w in words):
         return query_language(query)
-    # kept on the store, for as long as its data stays the same: another connection's commit changes
-    # data_version, this connection's own writes its total_changes
-    key = (store.db.execute("pragma data_version").fetchone()[0], store.db.conn.total_changes)
-    kept = getattr(store, "_query_vocabulary", None)
-    if kept is None or kept[0] != key:
+    kept = store.kept("query_vocabulary")  # for as long as the store's data stays the same
+    if "held" not in kept:
         # which of the languages the store holds at all (a count per language took 300 ms at 1M)
-        held = [lang for lang in QUERY_LANGUAGES
-                if store.db.execute("select exists (select 1 from analyses where lang = ?)", [lang]).fetchone()[0]]
-        kept = store._query_vocabulary = (key, held, {})
-    _, held, votes_of = kept
+        kept["held"] = [lang for lang in QUERY_LANGUAGES if store.db.execute(
+            "select exists (select 1 from analyses where lang = ?)", [lang]).fetchone()[0]]
+        kept["votes"] = {}
+    held, votes_of = kept["held"], kept["votes"]
     votes = set()
     if len(held) == 2:
         for word in words:

@@ -129,7 +129,7 @@ class VectorIndex:
             self.ann = None
         if self.ann is None:
             if len(self.matrix) >= self.ann_min and ann_available() and self._ann_thread is None:
-                snapshot, generation = self.matrix, self._generation  # appends make a new array
+                snapshot, generation = self.matrix, self._generation  # appends never rewrite its rows
                 covers = self.rowids[: len(snapshot)]
                 path = index_path(self.store.path)
 
@@ -142,9 +142,7 @@ class VectorIndex:
                     with self._lock:
                         if generation == self._generation:
                             if path is not None and self._all_stored(covers):
-                                if fresh:
-                                    self._save(ann, path, covers)
-                                self._save_matrix(snapshot, covers)
+                                self._save(ann if fresh else None, snapshot, covers)
                             ann.add(self.matrix[len(ann):])
                             self.ann = ann
                         self._ann_thread = None
@@ -172,30 +170,26 @@ class VectorIndex:
         self.rowids, self.ids, self.matrix = rowids[:n].copy(), [r[1] for r in rows[:n]], matrix
         self._max_rowid = int(rowids[n - 1])
 
-    def _save_matrix(self, matrix: np.ndarray, covers: np.ndarray) -> None:
-        path = matrix_path(self.store.path)
-        if path is None or not self._all_from_store:
-            return  # a vector encoded here (an interaction not analysed yet) would outlive its analysis
+    def _save(self, ann: AnnIndex | None, matrix: np.ndarray, covers: np.ndarray) -> None:
+        """Save a newly built approximate index, and the vectors it re-scores from unless they are saved
+        already, beside the database for the next process. Vectors are saved only when every one was read
+        from the analysis: one encoded here (an interaction not analysed yet) would outlive its analysis."""
         run = self._last_run()
-        saved = load_matrix(path, covers, self.pooled_name, run)
-        if saved is not None and len(saved) == len(covers):
-            return  # saved already
         try:
-            save_matrix(path, matrix, covers, self.pooled_name, run)
-        except OSError:
-            pass  # a read-only folder: the vectors live in this process only
+            if ann is not None:
+                ann.save(index_path(self.store.path), covers, self.pooled_name)
+            path = matrix_path(self.store.path)
+            saved = load_matrix(path, covers, self.pooled_name, run)
+            if self._all_from_store and (saved is None or len(saved) != len(covers)):
+                save_matrix(path, matrix, covers, self.pooled_name, run)
+        except (OSError, RuntimeError):
+            pass  # a read-only folder: they live in this process only
 
     def _all_stored(self, rowids: np.ndarray) -> bool:
         """Whether every row the index was built from is still stored: none erased while it was built (an
         index saved with an erased interaction's vector would outlive the erasure)."""
         return self.store.db.execute("select count(*) from interactions where rowid <= ?",
                                      [int(rowids[-1])]).fetchone()[0] == len(rowids)
-
-    def _save(self, ann: AnnIndex, path, rowids: np.ndarray) -> None:
-        try:
-            ann.save(path, rowids, self.pooled_name)
-        except (OSError, RuntimeError):
-            pass  # a read-only folder: the index lives in this process only
 
     def wait_for_ann(self, timeout: float | None = None) -> bool:
         """Wait until the approximate index being built is ready; True when there is one."""

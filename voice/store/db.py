@@ -70,6 +70,17 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: str):
         self.db = db
         self.path = path
+        self._kept_state: tuple | None = None
+        self._kept: dict[str, dict] = {}
+
+    def kept(self, name: str) -> dict:
+        """A dict kept on this store for as long as its data stays the same — emptied when another
+        connection commits (SQLite's data_version) or this one writes (its total_changes) — for answers
+        computed from the data: the search page's facet counts, the languages a query's words are used in."""
+        state = (self.db.execute("pragma data_version").fetchone()[0], self.db.conn.total_changes)
+        if state != self._kept_state:
+            self._kept_state, self._kept = state, {}
+        return self._kept.setdefault(name, {})
 
     # --- opening ---------------------------------------------------------
 
