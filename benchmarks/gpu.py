@@ -58,7 +58,7 @@ def main() -> None:
     import torch
 
     import voice
-    from voice.encode.use import UseEncoder
+    from voice.encode.use import UseEncoder, resolve_precision
     from voice.records import Identity, Interaction
 
     items = read_texts(args.texts, args.n)
@@ -75,21 +75,23 @@ def main() -> None:
         lines.append(f"| {what} | {n / seconds:,.0f} | {seconds:.2f} |")
         print(lines[-1], flush=True)
 
-    enc = UseEncoder()
-    enc.encode(items[:256])  # CUDA context, kernels
-    t = time.perf_counter()
-    enc.tokenizer.encode(items)
-    row("SentencePiece alone (C++)", len(items), time.perf_counter() - t)
-    for budget in (int(b) for b in args.budgets.split(",")):
-        enc.token_budget = budget
-        enc.encode(items[:1024])
-        if cuda:
-            torch.cuda.synchronize()
-        t = time.perf_counter()
-        enc.encode(items)
-        if cuda:
-            torch.cuda.synchronize()
-        row(f"encoder alone, {budget:,} tokens per pass", len(items), time.perf_counter() - t)
+    for precision in ("fp32", "bf16"):
+        enc = UseEncoder(precision=precision)
+        enc.encode(items[:256])  # CUDA context, kernels
+        if precision == "fp32":
+            t = time.perf_counter()
+            enc.tokenizer.encode(items)
+            row("SentencePiece alone (C++)", len(items), time.perf_counter() - t)
+        for budget in (int(b) for b in args.budgets.split(",")):
+            enc.token_budget = budget
+            enc.encode(items[:1024])
+            if cuda:
+                torch.cuda.synchronize()
+            t = time.perf_counter()
+            enc.encode(items)
+            if cuda:
+                torch.cuda.synchronize()
+            row(f"encoder alone, {precision}, {budget:,} tokens per pass", len(items), time.perf_counter() - t)
 
     part = items[:args.analyze]
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,7 +104,9 @@ def main() -> None:
             torch.cuda.reset_peak_memory_stats()
         report = v.analyze(workers=1)
         peak = f", GPU peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB" if cuda else ""
-        row(f"`voice analyze`, one process ({report.analysed:,} interactions)", report.analysed, report.seconds)
+        precision = resolve_precision(None, torch.device("cuda" if cuda else "cpu"))
+        row(f"`voice analyze`, one process, {precision} ({report.analysed:,} interactions)", report.analysed,
+            report.seconds)
         steps = ", ".join(f"{k} {s:.1f}" for k, s in sorted(report.step_seconds.items(), key=lambda kv: -kv[1]))
         lines += ["", f"Steps (seconds): {steps}{peak}."]
         v.close()

@@ -141,7 +141,19 @@ def test_each_run_records_the_encoder_and_components_behind_it(store):
     analyze(store, pipe)
     components = json.loads(store.db.execute("select components from analysis_runs").fetchone()[0])
     assert components["encoder"] == "fake-enc-1.2"
+    assert "encoder_precision" not in components  # this encoder does not say
     assert components["shout"] == {"component": "test.shout.v1", "word": "rota"}
+
+    class Cached:  # a cache around an encoder that says: read through it
+        def __init__(self, inner):
+            self.encoder, self.name, self.dim = inner, inner.name, inner.dim
+
+    inner = FakeEncoder()
+    inner.precision = "bf16"
+    store.add_interactions([make_email(2, text="Adiós")])
+    analyze(store, Pipeline.from_dict(PIPE).build(encoder=Cached(inner)))
+    last = json.loads(store.db.execute("select components from analysis_runs order by rowid desc").fetchone()[0])
+    assert last["encoder_precision"] == "bf16"
 
 
 SEEN: dict = {}

@@ -81,9 +81,14 @@ def require_encoder(what: str, folder: object, trained_on: str | None, encoder: 
             fix=f"set the pipeline's encoder to {trained_on!r}, or retrain the model with yours: {retrain}")
 
 
+def attribute_of(encoder: object, name: str, default: object = None) -> object:
+    """An attribute of the encoder inside the caches that wrap it (``device``, ``precision``)."""
+    while not hasattr(encoder, name) and hasattr(encoder, "encoder"):
+        encoder = encoder.encoder
+    return getattr(encoder, name, default)
+
+
 def device_of(encoder: object) -> str:
     """Where ``encoder`` runs ("cpu", "cuda", "cuda:1"), through the caches that wrap it; "cpu" for an
     encoder that does not say. Models that read its token features go there too."""
-    while not hasattr(encoder, "device") and hasattr(encoder, "encoder"):
-        encoder = encoder.encoder
-    return str(getattr(encoder, "device", "cpu"))
+    return str(attribute_of(encoder, "device", "cpu"))

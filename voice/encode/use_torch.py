@@ -57,21 +57,38 @@ class UseTokens(nn.Module):
         self.ln_g, self.ln_b = p("ln_g"), p("ln_b")
         self.eps = float(w["eps"])
 
+    def low_precision(self, dtype: torch.dtype | None) -> "UseTokens":
+        """Run the matrix products, and the n-gram activations between them, in ``dtype``
+        (``torch.bfloat16``), or all in float32 again (None); for inference, after ``.to(device)``.
+        The table's de-quantization and the final layer norm stay in float32 (de-quantizing in
+        bfloat16 costs a hundred times more error) and the features come out in float32: on
+        public tweets the sentence vectors keep cosine >= 0.9999 to float32's, at a third of
+        the time on a CPU with AMX (benchmarks/RESULTS.md)."""
+        self._low = None if dtype is None else {k: v.detach().to(dtype) if isinstance(v, torch.Tensor) else
+                                                [t.detach().to(dtype) for t in v]
+                                                for k, v in self._weights().items()}
+        return self
+
+    def _weights(self) -> dict:
+        return {"proj_W": self.proj_W, "proj_b": self.proj_b, "ln_g_all": self.ln_g_all, "ln_b_all": self.ln_b_all,
+                "w1": list(self.w1), "b1": list(self.b1), "w2": list(self.w2), "b2": list(self.b2)}
+
     def forward(self, ids: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
+        w = getattr(self, "_low", None) or self._weights()
         n = ids.shape[0]
         chunk = ids % N_CHUNKS
-        emb = self.table[ids].float() * self.scale[chunk, None] + self.lo[chunk, None]
-        x = F.layer_norm(emb @ self.proj_W + self.proj_b, (3 * CNN_DIM,), self.ln_g_all, self.ln_b_all, self.eps)
+        emb = (self.table[ids].float() * self.scale[chunk, None] + self.lo[chunk, None]).to(w["proj_W"].dtype)
+        x = F.layer_norm(emb @ w["proj_W"] + w["proj_b"], (3 * CNN_DIM,), w["ln_g_all"], w["ln_b_all"], self.eps)
         idx = window_index(lens, n)
         zero = x.new_zeros(1, CNN_DIM)
         feats = [emb]
         for i, (width, left) in enumerate(ORDERS):
             cols = idx[:, MAX_LEFT - left:MAX_LEFT - left + width]
             xs = x[:, i * CNN_DIM:(i + 1) * CNN_DIM]
-            h = torch.relu(torch.cat([xs, zero])[cols].reshape(n, width * CNN_DIM) @ self.w1[i] + self.b1[i]) + xs
-            feats.append(torch.relu(torch.cat([h, zero])[cols].reshape(n, width * CNN_DIM) @ self.w2[i]
-                                    + self.b2[i]) + h)
-        return F.layer_norm(torch.cat(feats, dim=1), (FEAT_DIM,), self.ln_g, self.ln_b, self.eps)
+            h = torch.relu(torch.cat([xs, zero])[cols].reshape(n, width * CNN_DIM) @ w["w1"][i] + w["b1"][i]) + xs
+            feats.append(torch.relu(torch.cat([h, zero])[cols].reshape(n, width * CNN_DIM) @ w["w2"][i]
+                                    + w["b2"][i]) + h)
+        return F.layer_norm(torch.cat(feats, dim=1).float(), (FEAT_DIM,), self.ln_g, self.ln_b, self.eps)
 
 
 class UseOutput(nn.Module):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .._resources import resource, shipped_path
+from ..encode._base import attribute_of
 from ..errors import ConfigError
 from .doc import Doc
 from .registry import Component, make_component
@@ -39,6 +40,7 @@ class Pipeline:
     source: str = "<memory>"
     timings: dict[str, float] = field(default_factory=dict, repr=False)  # seconds per step, summed over calls
     encoder_name: str | None = None
+    encoder_precision: str | None = None
     encoder_spec: str | None = None  # the name or folder the encoder was loaded from (None: an object was given)
     _built: dict[str, Component] = field(default_factory=dict, repr=False)
 
@@ -95,6 +97,7 @@ class Pipeline:
         self._built = {name: make_component(step.component, _resolve_paths(step.settings), encoder=encoder)
                        for name, step in self.steps.items()}
         self.encoder_name = getattr(encoder, "name", None)
+        self.encoder_precision = attribute_of(encoder, "precision")  # bf16 or fp32 where the encoder says
         return self
 
     def warm_up(self, langs: tuple[str, ...] = ("en", "es")) -> "Pipeline":
@@ -111,6 +114,8 @@ class Pipeline:
         """Provenance written with every run: the encoder (name and version) and,
         per step, the component, its settings and the model it loaded, if any."""
         out: dict[str, Any] = {"encoder": self.encoder_name or self.encoder}
+        if self.encoder_precision:
+            out["encoder_precision"] = self.encoder_precision
         for name, step in self.steps.items():
             built = self._built.get(name)
             model = getattr(built, "model_info", None)
