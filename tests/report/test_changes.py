@@ -105,10 +105,12 @@ def test_a_touchpoint_that_got_worse_is_named(store):
             worse = week == 5 and channel == "call"        # the phone line got worse in the last week
             score = (-0.7 if worse else 0.2) + (k % 5 - 2) * 0.05
             day = (monday + dt.timedelta(days=week * 7 + k % 7)).isoformat()
-            add_analysed(store, iid, f"{day}T10:00:00", "Texto.", customer=None, score=score, channel=channel)
+            text = f"Nadie contesta al teléfono ({n})." if worse else f"Texto {n}."
+            add_analysed(store, iid, f"{day}T10:00:00", text, customer=None, score=score, channel=channel)
     result = what_changed(store, unit="week")
     assert [(c.kind, c.key, c.direction) for c in result.changes] == [("touchpoint sentiment", "call", "down")]
-    assert result.changes[0].quotes  # with what they said
+    quotes = result.changes[0].quotes  # with what they said: the last week's calls, the most negative first
+    assert len(quotes) == 2 and all(q.startswith("Nadie contesta") for q in quotes), quotes
 
 
 def test_a_gap_of_years_is_not_a_baseline(store):

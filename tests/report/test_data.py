@@ -1,4 +1,5 @@
 import datetime as dt
+from collections import Counter
 
 import pytest
 
@@ -221,3 +222,32 @@ def test_an_nps_impact_comes_with_an_interval_when_enough_answered():
     low, high = impact_interval([9, 8, 7, 10, 2, 9, 8], everyone)
     assert low < 0 < high  # near the mean: the interval says it could be either way
     assert impact_interval([0, 1, 2], everyone) is None  # too few answers for an interval
+
+
+def test_top_keyphrases_in_scope_are_exact_when_the_store_wide_top_is_elsewhere(store):
+    """The keyphrase table reads only the store's most frequent phrases when that settles the top; here the
+    most frequent ones in the store are all in surveys, so an email view must read further (and "Ana
+    García", a person, never counts) — the answer is the one a count of every row gives."""
+    import random
+
+    from tests.helpers import add_analysed
+
+    rng = random.Random(3)
+    rows = []
+    for n in range(800):  # 600 surveys with 100 phrases (~48 each), 200 emails with 40 (~40 each)
+        channel = "survey" if n % 4 else "email"
+        add_analysed(store, f"k{n}", f"2026-10-{n % 28 + 1:02d}T10:00:00", "Texto.", channel=channel,
+                     score=rng.uniform(-1, 1))
+        pool = [f"survey phrase {j}" for j in range(100)] if channel == "survey" else \
+            [f"email phrase {j}" for j in range(40)] + ["ana garcía"]
+        for phrase in rng.sample(pool, 8):
+            rows.append((f"k{n}", phrase, channel))
+            store.db.execute("insert into keyphrases (interaction_id, phrase, surface, score, rank) "
+                             "values (?, ?, ?, 0.5, 1)", [f"k{n}", phrase, phrase.title()])
+    store.db.execute("insert into customers (id, name) values ('C001', 'Ana García')")
+    for channel in ("email", "survey", None):
+        counts = Counter(p for _, p, ch in rows if p != "ana garcía" and channel in (None, ch))
+        expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+        got = report_data(store, channel=channel).keyphrases
+        assert [(k["phrase"], k["interactions"]) for k in got] == expected
+    assert got[0]["surface"] == got[0]["phrase"].title()

@@ -22,7 +22,7 @@ def _rows(store, seed=0):
         exp = rng.gauss(70, 10) - (30 if late else 0) - (25 if billing else 0)
         iid = f"i{n}"
         rows.append(_Row(iid, "email", "2026-10-01", cid, None, None, max(0.0, min(100.0, exp)),
-                         "delivery" if late else "web", ""))
+                         "delivery" if late else "web"))
         topical[iid] = {k: 1.0 for k, on in (("T1", late), ("T2", noise), ("T3", billing)) if on}
     return rows, topical, {"T1": "late delivery", "T2": "noise", "T3": "billing"}
 
@@ -81,7 +81,7 @@ def test_a_theme_is_not_charged_with_its_channels_gap(store):
         email = n % 2 == 0
         iid = f"i{n}"
         rows.append(_Row(iid, "email" if email else "survey", "2026-10-01", None, None, None,
-                         rng.gauss(40 if email else 70, 8), "email" if email else "survey", ""))
+                         rng.gauss(40 if email else 70, 8), "email" if email else "survey"))
         topical[iid] = {"T1": 1.0} if email and n % 4 == 0 else {}
     d = next(d for d in key_drivers(store, rows, topical, {"T1": "credit report"}) if d["kind"] == "theme")
     assert d["impact_low"] < 0 < d["impact_high"] and abs(d["impact"]) < 4
@@ -95,7 +95,7 @@ def test_a_factor_met_once_per_channel_gets_no_narrow_interval(store):
     rows, topical = [], {}
     for n in range(300):
         iid = f"i{n}"
-        rows.append(_Row(iid, f"ch{n % 6}", "2026-10-01", None, None, None, rng.gauss(50, 20), "web", ""))
+        rows.append(_Row(iid, f"ch{n % 6}", "2026-10-01", None, None, None, rng.gauss(50, 20), "web"))
         topical[iid] = {"T1": 1.0} if n < 6 else {}
     assert not [d for d in key_drivers(store, rows, topical, {"T1": "rare"}) if d["kind"] == "theme"]
 
@@ -104,3 +104,20 @@ def test_with_minus_without_is_the_impact_shown(store):
     rows, topical, names = _rows(store)
     for d in key_drivers(store, rows, topical, names):
         assert abs((d["mean_with"] - d["mean_without"]) - d["impact"]) < 0.11
+
+
+def test_the_same_data_gives_the_same_intervals_in_every_process():
+    """The bootstrap draws follow the factors' order, which came from iterating sets of strings: it changed
+    with Python's hash seed, and with it each interval (the report said -18.8 one run, -18.7 the next)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; sys.path.insert(0, 'tests/report'); from voice.store import Store; "
+            "from test_drivers import _rows; from voice.report.drivers import key_drivers; "
+            "s = Store.open(':memory:', create=True); rows, topical, names = _rows(s); "
+            "print(json.dumps(key_drivers(s, rows, topical, names)))")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")]
+    assert runs[0] == runs[1] == runs[2]
+    assert len(json.loads(runs[0])) >= 4  # the themes and touchpoints, with their intervals

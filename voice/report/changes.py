@@ -86,14 +86,27 @@ def _p_welch(a: list[float], b: list[float]) -> float:
     return math.erfc(abs(ma - mb) / se / math.sqrt(2))
 
 
-def _theme_sentiments(store: Store, period_of: dict, now: str, generic: set) -> dict[str, tuple[list, list]]:
+#: an interaction that counts (outbound messages are the company's words) and one in the compared periods
+INBOUND = "i.timestamp is not null and coalesce(i.direction, 'inbound') != 'outbound'"
+IN_WINDOW = "i.timestamp >= ? and i.timestamp < ?"  # the timestamp's index: [first day, the day after the last)
+
+
+def _next_day(day: str) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
+def _theme_sentiments(store: Store, period_of: dict, now: str, generic: set,
+                      window: tuple[str, str]) -> dict[str, tuple[list, list]]:
     """Per topical theme: the sentiment scores of its interactions in the newer period and in the baseline."""
     out: dict[str, tuple[list, list]] = {}
-    for iid, tid, score in store.db.execute("""
-            select distinct ta.interaction_id, ta.theme_id, a.sentiment_score from theme_assignments ta
+    for iid, tid, score in store.db.execute(f"""
+            select distinct ta.interaction_id, ta.theme_id, a.sentiment_score from interactions i
+            join theme_assignments ta on ta.interaction_id = i.id
             join analyses a on a.interaction_id = ta.interaction_id
             join themes t on t.id = ta.theme_id
-            where a.sentiment_score is not null and t.status in ('active', 'proposed')"""):
+            where a.sentiment_score is not null and t.status in ('active', 'proposed') and {IN_WINDOW}""", window):
         side = period_of.get(iid)
         if tid in generic or side is None:
             continue
@@ -117,46 +130,60 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     from ..themes.groups import generic_theme_ids
     from .data import _period, trend_unit
 
-    rows = store.db.execute("""
-        select i.id, substr(i.timestamp, 1, 10) from interactions i join analyses a on a.interaction_id = i.id
-        where i.timestamp is not null and coalesce(i.direction, 'inbound') != 'outbound'""").fetchall()
-    days = [d for _, d in rows if d]
-    out = Changes(unit=trend_unit(min(days, default=None), max(days, default=None), unit))
-    if not days:
+    # the periods from a few walks of the timestamp index, then only the compared periods' interactions
+    # are read: at a million interactions a year, the last five weeks are a tenth of them
+    def day(order: str, cond: str = "", params: tuple = ()) -> str | None:
+        row = store.db.execute(f"""
+            select substr(i.timestamp, 1, 10) from interactions i join analyses a on a.interaction_id = i.id
+            where {INBOUND} and substr(i.timestamp, 1, 10) != '' {cond} order by i.timestamp {order} limit 1""",
+                               params).fetchone()
+        return row[0] if row else None
+
+    first, last = day("asc"), day("desc")
+    out = Changes(unit=trend_unit(first, last, unit))
+    if last is None:
         return out
-    period_of = {iid: _period(day, out.unit) for iid, day in rows if day}
-    periods = sorted(set(period_of.values()))
-    if len(periods) < 2:
+    now = _period(last, out.unit)
+    earlier = day("desc", "and i.timestamp < ?", (_bounds(now, out.unit)[0],))
+    if earlier is None:
         return out
-    out.now = periods[-1]
+    out.now = now
     # the calendar periods just before (a gap of years is not a baseline: 2026-Q4 against 2020-Q1 compared
     # Spanish tweets with English complaints); an empty one in between is simply skipped
-    before = set(_previous(out.now, out.unit, baseline))
-    base = [p for p in periods[:-1] if p in before]
+    base = [p for p in reversed(_previous(out.now, out.unit, baseline))
+            if day("asc", f"and {IN_WINDOW}", (_bounds(p, out.unit)[0], _next_day(_bounds(p, out.unit)[1])))]
     if not base:
         out.note = (f"nothing to compare: no analysed interactions in the {baseline} {out.unit}s before {out.now} "
-                    f"(the one before with data is {periods[-2]}).")
+                    f"(the one before with data is {_period(earlier, out.unit)}).")
         out.now = None
         return out
     out.before = base[0] if len(base) == 1 else f"{base[0]} to {base[-1]}"
-    period_of = {iid: (out.now if p == out.now else "before" if p in base else None) for iid, p in period_of.items()}
+    window = (_bounds(base[0], out.unit)[0], _next_day(_bounds(out.now, out.unit)[1]))
+    period_of = {}
+    for iid, day in store.db.execute(f"""
+            select i.id, substr(i.timestamp, 1, 10) from interactions i join analyses a on a.interaction_id = i.id
+            where {INBOUND} and {IN_WINDOW}""", window):
+        p = _period(day, out.unit) if day else None
+        period_of[iid] = out.now if p == out.now else "before" if p in base else None
     totals = Counter(period_of.values())
     out.total_now, out.total_before = totals[out.now], totals["before"]
     generic = generic_theme_ids(store)
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     names: dict[tuple[str, str], str] = {}
-    for iid, tid, name in store.db.execute("""
+    for iid, tid, name in store.db.execute(f"""
             select distinct ta.interaction_id, t.id, coalesce(nullif(t.name, ''), t.label, t.id)
-            from theme_assignments ta join themes t on t.id = ta.theme_id
-            where t.status in ('active', 'proposed')"""):
+            from interactions i join theme_assignments ta on ta.interaction_id = i.id
+            join themes t on t.id = ta.theme_id
+            where t.status in ('active', 'proposed') and {IN_WINDOW}""", window):
         if tid not in generic and iid in period_of:
             counts[("theme", tid)][period_of[iid]] += 1
             names[("theme", tid)] = name
-    for iid, pid in store.db.execute("select distinct interaction_id, product_id from mentions"):
+    for iid, pid in store.db.execute(f"select distinct m.interaction_id, m.product_id from interactions i "
+                                     f"join mentions m on m.interaction_id = i.id where {IN_WINDOW}", window):
         if iid in period_of:
             counts[("product", pid)][period_of[iid]] += 1
             names[("product", pid)] = pid
-    touchpoint_of = _touchpoints(store)
+    touchpoint_of = _touchpoints(store, window)
     for iid, side in period_of.items():
         if side is not None and iid in touchpoint_of:
             counts[("touchpoint", touchpoint_of[iid])][side] += 1
@@ -166,9 +193,10 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     keys = [k for k, c in counts.items() if c[out.now] + c["before"] > 0]
     ps = [_p_two_proportions(counts[k][out.now], out.total_now, counts[k]["before"], out.total_before)
           for k in keys]
-    moods = {("theme sentiment", t): v for t, v in _theme_sentiments(store, period_of, out.now, generic).items()}
+    moods = {("theme sentiment", t): v
+             for t, v in _theme_sentiments(store, period_of, out.now, generic, window).items()}
     moods.update({("touchpoint sentiment", t): v
-                  for t, v in _touchpoint_sentiments(store, period_of, out.now, touchpoint_of).items()})
+                  for t, v in _touchpoint_sentiments(store, period_of, out.now, touchpoint_of, window).items()})
     mood_keys = [t for t, (a, b) in moods.items() if len(a) >= MIN_SENTIMENT_N and len(b) >= MIN_SENTIMENT_N]
     ps += [_p_welch(moods[t][0], moods[t][1]) for t in mood_keys]
     qs = _benjamini_hochberg(ps) if ps else []
@@ -185,10 +213,36 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
             out.changes.append(Change(kind, t, names.get((kind.split()[0], t), t), len(now), len(before),
                                       round(sum(now) / len(now), 3), round(sum(before) / len(before), 3),
                                       round(p, 6), round(q, 6)))
-    out.changes.sort(key=lambda ch: (ch.q, -abs(ch.share_now - ch.share_before)))
+    out.changes.sort(key=lambda ch: (ch.q, -abs(ch.share_now - ch.share_before), ch.kind, ch.key))
     for ch in out.changes:
-        ch.quotes = _quotes(store, ch, period_of, out.now, touchpoint_of)
+        ch.quotes = _quotes(store, ch, period_of, out.now, out.unit)
     return out
+
+
+def _start(label: str, unit: str):
+    """The first day of the period ``label`` (2026-W41, 2026-10, 2026-Q4)."""
+    import datetime as dt
+
+    year, rest = label.split("-", 1)
+    if unit == "week":
+        return dt.date.fromisocalendar(int(year), int(rest[1:]), 1)
+    if unit == "month":
+        return dt.date(int(year), int(rest), 1)
+    return dt.date(int(year), 3 * int(rest[1:]) - 2, 1)
+
+
+def _bounds(label: str, unit: str) -> tuple[str, str]:
+    """The first and last day of the period ``label``, as ISO dates."""
+    import datetime as dt
+
+    start = _start(label, unit)
+    if unit == "week":
+        end = start + dt.timedelta(days=6)
+    else:
+        months = 1 if unit == "month" else 3
+        after = dt.date(start.year + (start.month + months - 1) // 12, (start.month + months - 1) % 12 + 1, 1)
+        end = after - dt.timedelta(days=1)
+    return start.isoformat(), end.isoformat()
 
 
 def _previous(label: str, unit: str, k: int) -> list[str]:
@@ -197,13 +251,7 @@ def _previous(label: str, unit: str, k: int) -> list[str]:
 
     from .data import _period
 
-    year, rest = label.split("-", 1)
-    if unit == "week":
-        start = dt.date.fromisocalendar(int(year), int(rest[1:]), 1)
-    elif unit == "month":
-        start = dt.date(int(year), int(rest), 1)
-    else:
-        start = dt.date(int(year), 3 * int(rest[1:]) - 2, 1)
+    start = _start(label, unit)
     out = []
     for _ in range(k):
         start = start - dt.timedelta(days=7) if unit == "week" else (start - dt.timedelta(days=1)).replace(day=1)
@@ -213,21 +261,22 @@ def _previous(label: str, unit: str, k: int) -> list[str]:
     return out
 
 
-def _touchpoints(store: Store) -> dict[str, str]:
+def _touchpoints(store: Store, window: tuple[str, str]) -> dict[str, str]:
     """Each interaction's touchpoint as the report reads it: the experience score's, else the survey's,
-    else its channel."""
-    return dict(store.db.execute("""
+    else its channel; for the interactions in ``window``."""
+    return dict(store.db.execute(f"""
         select i.id, coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel)
         from interactions i left join experience e on e.interaction_id = i.id
-        left join survey_scores ss on ss.interaction_id = i.id"""))
+        left join survey_scores ss on ss.interaction_id = i.id where {IN_WINDOW}""", window))
 
 
-def _touchpoint_sentiments(store: Store, period_of: dict, now: str,
-                           touchpoint_of: dict[str, str]) -> dict[str, tuple[list, list]]:
+def _touchpoint_sentiments(store: Store, period_of: dict, now: str, touchpoint_of: dict[str, str],
+                           window: tuple[str, str]) -> dict[str, tuple[list, list]]:
     """Per touchpoint: the sentiment scores of its interactions in the newer period and in the baseline."""
     out: dict[str, tuple[list, list]] = {}
-    for iid, score in store.db.execute("select interaction_id, sentiment_score from analyses "
-                                       "where sentiment_score is not null"):
+    for iid, score in store.db.execute(f"select a.interaction_id, a.sentiment_score from interactions i "
+                                       f"join analyses a on a.interaction_id = i.id "
+                                       f"where a.sentiment_score is not null and {IN_WINDOW}", window):
         side = period_of.get(iid)
         if side is None or iid not in touchpoint_of:
             continue
@@ -235,28 +284,48 @@ def _touchpoint_sentiments(store: Store, period_of: dict, now: str,
     return out
 
 
-def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, touchpoint_of: dict[str, str],
+def _quotes(store: Store, ch: Change, period_of: dict[str, str], period: str, unit: str,
             limit: int = 2) -> list[str]:
+    """Up to ``limit`` of the newer period's messages (or sentences) that carry the change. The candidates
+    are ordered without their texts, and a text is read only for a candidate that is looked at."""
+    start, end = _bounds(period, unit)
+    window = (start, _next_day(end))  # the newer period's messages only
+    db = store.db
     if ch.kind.startswith("touchpoint"):
         # a sentiment shift: the messages that moved it most; a share change: the newest
         order = ("a.sentiment_score" + (" desc" if ch.direction == "up" else "") if ch.kind.endswith("sentiment")
                  else "i.timestamp desc")
-        rows = [(iid, text) for iid, text in store.db.execute(
-            "select a.interaction_id, coalesce(a.analysed_text, '') from analyses a "
-            f"join interactions i on i.id = a.interaction_id order by {order}") if touchpoint_of.get(iid) == ch.key]
-    elif ch.kind.startswith("theme"):
-        rows = store.db.execute("""
-            select ta.interaction_id, s.text from theme_assignments ta
-            join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
-            where ta.theme_id = ? order by ta.similarity desc""", [ch.key])
+        rows = db.execute(f"""
+            select a.interaction_id, null, null from analyses a join interactions i on i.id = a.interaction_id
+            left join experience e on e.interaction_id = i.id left join survey_scores ss on ss.interaction_id = i.id
+            where {IN_WINDOW} and coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel) = ?
+            order by {order}""", [*window, ch.key])
+
+        def text_of(iid, idx, surface):
+            row = db.execute("select coalesce(analysed_text, '') from analyses where interaction_id = ?",
+                             [iid]).fetchone()
+            return row[0] if row else ""
     else:
-        rows = store.db.execute("""
-            select m.interaction_id, coalesce(s.text, m.surface) from mentions m
-            left join sentences s on s.interaction_id = m.interaction_id and s.idx = m.sentence_idx
-            where m.product_id = ?""", [ch.key])
+        if ch.kind.startswith("theme"):
+            rows = db.execute(f"""
+                select ta.interaction_id, ta.sentence_idx, null from interactions i
+                join theme_assignments ta on ta.interaction_id = i.id
+                where ta.theme_id = ? and {IN_WINDOW} order by ta.similarity desc""", [ch.key, *window])
+        else:
+            rows = db.execute(f"""
+                select m.interaction_id, m.sentence_idx, m.surface from interactions i
+                join mentions m on m.interaction_id = i.id where m.product_id = ? and {IN_WINDOW}""",
+                              [ch.key, *window])
+
+        def text_of(iid, idx, surface):
+            row = db.execute("select text from sentences where interaction_id = ? and idx = ?", [iid, idx]).fetchone()
+            return row[0] if row and row[0] is not None else surface
     out: list[str] = []
-    for iid, text in rows:
-        if period_of.get(iid) == period and text and text not in out:
+    for iid, idx, surface in rows.fetchall():
+        if period_of.get(iid) != period:
+            continue
+        text = text_of(iid, idx, surface)
+        if text and text not in out:
             out.append(" ".join(text.split())[:200])
             if len(out) == limit:
                 break

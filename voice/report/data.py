@@ -10,10 +10,12 @@ are ISO weeks ("2026-W41").
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from statistics import fmean
 
 from .._text import clip
@@ -121,6 +123,7 @@ def _date(value: dt.date | dt.datetime | str | None, name: str) -> dt.date | Non
         raise ValueError(f"{name}={value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-10-01.") from None
 
 
+@lru_cache(maxsize=65_536)
 def _week(day: str) -> str:
     y, w, _ = dt.date.fromisoformat(day).isocalendar()
     return f"{y}-W{w:02d}"
@@ -131,8 +134,9 @@ def _mean(values, digits: int = 3) -> float | None:
     return round(fmean(vals), digits) if vals else None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
+    """An interaction in scope; its text is read only for the few that are quoted (:func:`_texts`)."""
     id: str
     channel: str
     day: str | None
@@ -141,7 +145,6 @@ class _Row:
     sentiment_score: float | None
     experience: float | None
     touchpoint: str
-    text: str
 
 
 def _scope(store: Store, f: Filters, *, since: dt.date | None, until: dt.date | None) -> list[_Row]:
@@ -158,13 +161,12 @@ def _scope(store: Store, f: Filters, *, since: dt.date | None, until: dt.date | 
             params.append(value)
     rows = store.db.execute(f"""
         select i.id, i.channel, substr(i.timestamp, 1, 10), i.customer_id, a.sentiment, a.sentiment_score,
-               e.score, coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel),
-               coalesce(a.analysed_text, i.text, '')
+               e.score, coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel)
         from interactions i
         left join analyses a on a.interaction_id = i.id
         left join experience e on e.interaction_id = i.id
         left join survey_scores ss on ss.interaction_id = i.id
-        left join customers c on c.id = i.customer_id
+        {"left join customers c on c.id = i.customer_id" if f.segment else ""}
         where {' and '.join(where)}
         order by i.timestamp, i.id""", params).fetchall()
     return [_Row(*r) for r in rows]
@@ -181,7 +183,7 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     f = Filters(_date(since, "since"), _date(until, "until"), channel or None, segment or None, lang or None)
     rows = _scope(store, f, since=f.since, until=f.until)
     by_id = {r.id: r for r in rows}
-    nps = _customer_scores(store, f.until)
+    nps, csat = _customer_scores(store, f.until, "nps", "csat")
     scope_customers = {r.customer_id for r in rows if r.customer_id}
     scope_nps = [nps[c] for c in scope_customers if c in nps]
     assignments, names = _theme_assignments(store)
@@ -212,7 +214,8 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     else:
         generic = generic_theme_ids(store)
         data.generic_themes = sorted(names[t] for t in generic if t in names)
-        topical = {iid: {t: v for t, v in per.items() if t not in generic} for iid, per in assignments.items()}
+        topical = {iid: per if generic.isdisjoint(per) else {t: v for t, v in per.items() if t not in generic}
+                   for iid, per in assignments.items()}
         data.theme_groups = _groups(store, rows, nps, data.summary["nps_mean"], names, generic)
         data.themes = _themes(rows, by_id, topical, names, nps, data.summary["nps_mean"],
                               [nps[c] for c in scope_customers if c in nps])
@@ -220,7 +223,7 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     from .drivers import all_drivers
 
     data.drivers = all_drivers(store, rows, topical if names else {}, names,
-                               {"experience": None, "nps": nps, "csat": _customer_scores(store, f.until, "csat")})
+                               {"experience": None, "nps": nps, "csat": csat})
     data.keyphrases = _keyphrases(store, by_id)
     data.product_interest = _interest(store, f.segment)
     data.products = _products(store, by_id)
@@ -282,10 +285,15 @@ def _empty_reasons(store: Store, data: ReportData) -> dict[str, str]:
 # --- trends --------------------------------------------------------------
 
 def _agg(rs: list[_Row]) -> dict:
-    exp = [r.experience for r in rs if r.experience is not None]
-    return {"interactions": len(rs), "mean_sentiment": _mean(r.sentiment_score for r in rs),
-            "negative_share": round(sum(r.sentiment == "negative" for r in rs) / len(rs), 3),
-            "experience_n": len(exp), "mean_experience": _mean(exp, 1)}
+    sentiment, exp, negative = [], [], 0
+    for r in rs:  # one pass (three generators over every row of every period were seconds at a million)
+        if r.sentiment_score is not None:
+            sentiment.append(r.sentiment_score)
+        if r.experience is not None:
+            exp.append(r.experience)
+        negative += r.sentiment == "negative"
+    return {"interactions": len(rs), "mean_sentiment": _mean(sentiment),
+            "negative_share": round(negative / len(rs), 3), "experience_n": len(exp), "mean_experience": _mean(exp, 1)}
 
 
 #: a period with fewer interactions than this has its means left out of the trend (its count stays): one
@@ -307,6 +315,7 @@ def trend_unit(first: str | None, last: str | None, wanted: str | None = None) -
     return "week" if days <= 183 else "month" if days <= 3 * 366 else "quarter"
 
 
+@lru_cache(maxsize=65_536)
 def _period(day: str, unit: str) -> str:
     if unit == "week":
         return _week(day)
@@ -372,49 +381,72 @@ def _touchpoint_weeks(rows: list[_Row]) -> list[dict]:
 
 # --- NPS and themes --------------------------------------------------------
 
-def _customer_scores(store: Store, until: dt.date | None, score: str = "nps") -> dict[str, float]:
-    """Each customer's latest NPS (or ``score``: csat, ces) answer on or before ``until`` (any channel:
-    the scores come from surveys)."""
-    if score not in ("nps", "csat", "ces"):
-        raise ValueError(score)
+def _customer_scores(store: Store, until: dt.date | None, *scores: str) -> list[dict[str, float]]:
+    """Per score asked for (nps, csat, ces): each customer's latest answer on or before ``until`` (any
+    channel: the scores come from surveys), all read in one pass."""
+    if not scores or any(score not in ("nps", "csat", "ces") for score in scores):
+        raise ValueError(scores)
     params: list = []
     cond = ""
     if until:
         cond, params = "and substr(i.timestamp, 1, 10) <= ?", [until.isoformat()]
-    out: dict[str, float] = {}
-    for cid, value in store.db.execute(f"""
-            select i.customer_id, s.{score} from survey_scores s join interactions i on i.id = s.interaction_id
-            where s.{score} is not null and i.customer_id is not null {cond}
+    out: list[dict[str, float]] = [{} for _ in scores]
+    for cid, *values in store.db.execute(f"""
+            select i.customer_id, {', '.join(f's.{score}' for score in scores)}
+            from survey_scores s join interactions i on i.id = s.interaction_id
+            where ({' or '.join(f's.{score} is not null' for score in scores)}) and i.customer_id is not null {cond}
             order by i.timestamp, i.id""", params):
-        out[cid] = value  # later answers overwrite earlier ones
+        for kept, value in zip(out, values):
+            if value is not None:
+                kept[cid] = value  # later answers overwrite earlier ones
     return out
 
 
 def _theme_assignments(store: Store) -> tuple[dict[str, dict[str, list[tuple]]], dict[str, str]]:
-    """{interaction_id: {theme_id: [(sentence_idx, similarity, sentence text, sentence score)]}} and
-    {theme_id: display name}. Merged themes count as the theme that took them."""
+    """{interaction_id: {theme_id: [(sentence_idx, similarity, sentence score)]}} and {theme_id: display
+    name}. Merged themes count as the theme that took them. The sentences' texts are read for the quoted
+    few only (:func:`_sentence_texts`)."""
     themes = store.db.execute("select id, coalesce(nullif(name, ''), nullif(label, ''), id), status, merged_into "
                               "from themes").fetchall()
     names = {tid: name for tid, name, status, _ in themes if status not in ("merged", "retired")}
     into = {tid: target for tid, _, status, target in themes if status == "merged" and target}
+    final = {}
+    for tid in {t for t, *_ in themes}:
+        seen, end = set(), tid
+        while end in into and end not in seen:
+            seen.add(end)
+            end = into[end]
+        if end in names:
+            final[tid] = end
     out: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
-    for iid, idx, tid, sim, text, score in store.db.execute("""
-            select ta.interaction_id, ta.sentence_idx, ta.theme_id, ta.similarity, s.text, s.sentiment_score
+    for iid, idx, tid, sim, score in store.db.execute("""
+            select ta.interaction_id, ta.sentence_idx, ta.theme_id, ta.similarity, s.sentiment_score
             from theme_assignments ta
             left join sentences s on s.interaction_id = ta.interaction_id and s.idx = ta.sentence_idx
             where ta.theme_id is not null"""):
-        seen = set()
-        while tid in into and tid not in seen:
-            seen.add(tid)
-            tid = into[tid]
-        if tid in names:
-            out[iid][tid].append((idx, sim, text, score))
+        tid = final.get(tid)
+        if tid is not None:
+            out[iid][tid].append((idx, sim, score))
     return out, names
+
+
+def _sentence_texts(store: Store, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The text of each (interaction id, sentence index) in ``keys``."""
+    out: dict[tuple[str, int], str] = {}
+    for start in range(0, len(keys), 400):
+        part = keys[start:start + 400]
+        where = " or ".join(["(interaction_id = ? and idx = ?)"] * len(part))
+        out.update(((iid, idx), text) for iid, idx, text in store.db.execute(
+            f"select interaction_id, idx, text from sentences where {where}", [v for k in part for v in k]))
+    return out
 
 
 def _theme_sentiment(row: _Row, sentences: list[tuple]) -> float | None:
     """The theme's sentiment in one interaction: its sentences' mean, else the interaction's."""
-    return _mean([s[3] for s in sentences]) if any(s[3] is not None for s in sentences) else row.sentiment_score
+    scores = [s[2] for s in sentences if s[2] is not None]
+    if not scores:
+        return row.sentiment_score
+    return round(scores[0] if len(scores) == 1 else fmean(scores), 3)
 
 
 def _groups(store: Store, rows, nps, nps_mean, names, generic) -> list[dict]:
@@ -474,19 +506,25 @@ def impact_interval(theme_scores: list[float], all_scores: list[float], *, resam
 
 
 def _themes(rows, by_id, assignments, names, nps, nps_mean, scope_scores=()) -> list[dict]:
-    inter: dict[str, list[str]] = defaultdict(list)
-    for iid, per in assignments.items():
-        if iid in by_id:
-            for tid in per:
-                inter[tid].append(iid)
+    inter: dict[str, list[_Row]] = defaultdict(list)
+    feel: dict[str, list[float]] = defaultdict(list)  # each interaction's sentiment about the theme
+    for iid, per in assignments.items():  # one pass: members and sentiment together
+        row = by_id.get(iid)
+        if row is None:
+            continue
+        for tid, sentences in per.items():
+            inter[tid].append(row)
+            value = _theme_sentiment(row, sentences)
+            if value is not None:
+                feel[tid].append(value)
     out = []
-    for tid, iids in inter.items():
-        customers = {by_id[i].customer_id for i in iids if by_id[i].customer_id}
+    for tid, rs in inter.items():
+        customers = {r.customer_id for r in rs if r.customer_id}
         scores = [nps[c] for c in customers if c in nps]
         theme_nps = _mean(scores, 2)
         out.append({
-            "theme_id": tid, "theme": names[tid], "interactions": len(iids), "customers": len(customers),
-            "mean_sentiment": _mean(_theme_sentiment(by_id[i], assignments[i][tid]) for i in iids),
+            "theme_id": tid, "theme": names[tid], "interactions": len(rs), "customers": len(customers),
+            "mean_sentiment": _mean(feel[tid]),
             "nps_n": len(scores), "nps_mean": theme_nps,
             "nps_impact": round(theme_nps - nps_mean, 2) if theme_nps is not None and nps_mean is not None else None,
             **dict(zip(("nps_impact_low", "nps_impact_high"), impact_interval(scores, list(scope_scores))
@@ -532,22 +570,47 @@ def _rising(store, f: Filters, rows, assignments, names) -> tuple[list[dict], di
 # --- keyphrases, interest, at risk ---------------------------------------
 
 def _keyphrases(store: Store, by_id: dict[str, _Row]) -> list[dict]:
-    """The phrases in most interactions; a phrase made only of people's names (stored before the
-    analysis left them out) is not one."""
+    """The phrases in most interactions in scope; a phrase made only of people's names (stored before the
+    analysis left them out) is not one.
+
+    Exact without reading every keyphrase: the phrases are counted over the whole store in SQL (from the
+    phrase index), and only the most frequent are read row by row and counted in scope; when the last of
+    the top :data:`TOP_KEYPHRASES` in scope is more frequent than any phrase left unread is in the whole
+    store, none of those can enter the top, and the answer is the full scan's. Otherwise twice as many are
+    read, up to the full scan."""
     from ..themes.label import people_names
 
     people = people_names(store)
-    groups: dict[str, list[str]] = defaultdict(list)
-    surfaces: dict[str, Counter] = defaultdict(Counter)
-    for iid, phrase, surface in store.db.execute("select interaction_id, phrase, surface from keyphrases"):
-        words = re.findall(r"[^\W\d_]{3,}", phrase)
-        if iid in by_id and not (words and set(words) <= people):
-            groups[phrase].append(iid)
-            surfaces[phrase][surface or phrase] += 1
-    out = [{"phrase": p, "surface": surfaces[p].most_common(1)[0][0], "interactions": len(iids),
-            "mean_sentiment": _mean(by_id[i].sentiment_score for i in iids)} for p, iids in groups.items()]
-    out.sort(key=lambda d: (-d["interactions"], d["phrase"]))
-    return out[:TOP_KEYPHRASES]
+    named: dict[str, bool] = {}  # phrase -> made only of people's names (phrases recur: checked once each)
+
+    def is_named(phrase: str) -> bool:
+        if phrase not in named:
+            words = re.findall(r"[^\W\d_]{3,}", phrase)
+            named[phrase] = bool(words) and set(words) <= people
+        return named[phrase]
+
+    totals = store.db.execute("select phrase, count(*) from keyphrases group by phrase order by 2 desc").fetchall()
+    k = 4 * TOP_KEYPHRASES
+    while True:
+        full = k >= len(totals)
+        wanted = [p for p, _ in totals[:k] if not is_named(p)]
+        groups: dict[str, list[str]] = defaultdict(list)
+        surfaces: dict[str, Counter] = defaultdict(Counter)
+        rows = (store.db.execute("select interaction_id, phrase, surface from keyphrases") if full else
+                (r for i in range(0, len(wanted), 500) for r in store.db.execute(
+                    f"select interaction_id, phrase, surface from keyphrases where phrase in "
+                    f"({','.join('?' * len(wanted[i:i + 500]))})", wanted[i:i + 500])))
+        for iid, phrase, surface in rows:
+            if iid in by_id and not is_named(phrase):
+                groups[phrase].append(iid)
+                surfaces[phrase][surface or phrase] += 1
+        out = [{"phrase": p, "surface": surfaces[p].most_common(1)[0][0], "interactions": len(iids),
+                "mean_sentiment": _mean(by_id[i].sentiment_score for i in iids)} for p, iids in groups.items()]
+        out.sort(key=lambda d: (-d["interactions"], d["phrase"]))
+        out = out[:TOP_KEYPHRASES]
+        if full or (len(out) == TOP_KEYPHRASES and out[-1]["interactions"] > totals[k][1]):
+            return out
+        k *= 2
 
 
 def _products(store: Store, by_id: dict[str, _Row]) -> list[dict]:
@@ -621,27 +684,48 @@ def _quote(kind: str, row: _Row, text: str | None, score: float | None, theme_id
 
 
 def _quotes(store: Store, rows, by_id, themes, assignments) -> list[dict]:
+    """Per top theme, the interactions whose sentence is most like it; then the most negative and the most
+    positive interactions in scope, each quoted by its most negative (positive) sentence."""
+    wanted = {t["theme_id"] for t in themes}
+    cands: dict[str, list[tuple]] = defaultdict(list)
+    for iid, per in assignments.items():  # one pass for every theme (was one per theme)
+        if iid in by_id:
+            for tid in wanted.intersection(per):
+                best = max(per[tid], key=lambda s: (s[1] or 0))
+                cands[tid].append((-(best[1] or 0), iid, best))
+    picked_themes = {t["theme_id"]: heapq.nsmallest(QUOTES_PER_THEME, cands[t["theme_id"]]) for t in themes}
+    scored = [r for r in rows if r.sentiment_score is not None]
+    negative = heapq.nsmallest(EXTREME_QUOTES, (r for r in scored if r.sentiment_score < 0),
+                               key=lambda r: (r.sentiment_score, r.id))
+    positive = heapq.nsmallest(EXTREME_QUOTES, (r for r in scored if r.sentiment_score > 0),
+                               key=lambda r: (-r.sentiment_score, r.id))
+    said = _sentence_texts(store, [(iid, best[0]) for c in picked_themes.values() for _, iid, best in c])
+    texts = _texts(store, [iid for c in picked_themes.values() for _, iid, best in c if not said.get((iid, best[0]))]
+                   + [r.id for r in negative + positive])
     out = []
     for t in themes:
-        cands = []
-        for iid, per in assignments.items():
-            if iid in by_id and t["theme_id"] in per:
-                best = max(per[t["theme_id"]], key=lambda s: (s[1] or 0))
-                cands.append((-(best[1] or 0), iid, best))
-        for _, iid, best in sorted(cands)[:QUOTES_PER_THEME]:
+        for _, iid, best in picked_themes[t["theme_id"]]:
             row = by_id[iid]
-            text = best[2] or row.text
-            out.append(_quote("theme", row, text, best[3] if best[3] is not None else row.sentiment_score,
-                              t["theme_id"], t["theme"]))
-    scored = [r for r in rows if r.sentiment_score is not None]
-    negative = sorted((r for r in scored if r.sentiment_score < 0), key=lambda r: (r.sentiment_score, r.id))
-    positive = sorted((r for r in scored if r.sentiment_score > 0), key=lambda r: (-r.sentiment_score, r.id))
-    for kind, picked, pick in (("negative", negative[:EXTREME_QUOTES], min), ("positive", positive[:EXTREME_QUOTES], max)):
+            out.append(_quote("theme", row, said.get((iid, best[0])) or texts.get(iid),
+                              best[2] if best[2] is not None else row.sentiment_score, t["theme_id"], t["theme"]))
+    for kind, picked, pick in (("negative", negative, min), ("positive", positive, max)):
         sentences = _sentences(store, [r.id for r in picked])
         for r in picked:
             s = [x for x in sentences.get(r.id, []) if x[1] is not None]
-            text = pick(s, key=lambda x: x[1])[0] if s else r.text
+            text = pick(s, key=lambda x: x[1])[0] if s else texts.get(r.id)
             out.append(_quote(kind, r, text, r.sentiment_score))
+    return out
+
+
+def _texts(store: Store, ids: list[str]) -> dict[str, str]:
+    """The analysed text (else the stored text) of each interaction in ``ids``."""
+    out: dict[str, str] = {}
+    ids = list(dict.fromkeys(ids))
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        out.update(store.db.execute(
+            f"select i.id, coalesce(a.analysed_text, i.text, '') from interactions i "
+            f"left join analyses a on a.interaction_id = i.id where i.id in ({','.join('?' * len(part))})", part))
     return out
 
 
