@@ -104,6 +104,12 @@ def test_analyze_with_a_pipeline_file_is_incremental(tmp_path):
     r = run("analyze", "--db", db, "--pipeline", pipe)
     assert r.exit_code == 0, r.output
     assert "4 analysed" in r.output
+    import torch
+
+    from voice.encode.use import resolve_precision
+
+    where = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    assert f"encoder in {resolve_precision(None, where)}" in r.output  # what this machine ran
     assert "score: 0 customers re-scored (0 unchanged)" in r.output  # no customers imported: nobody to score
     assert "score:" not in run("analyze", "--db", db, "--no-score").output
     import sqlite3

@@ -342,6 +342,7 @@ def analyze(db: DbOption = Path("voice.db"),
         steps = ", ".join(f"{k} {t:.1f}s" for k, t in (report.step_seconds or {}).items())
         echo(f"analyze: {report.analysed} analysed, {report.skipped} with nothing of the customer's "
                    f"(outbound or empty), {report.seconds:.1f} s ({report.rate:.0f}/s) in {report.where}"
+                   + (f", encoder in {report.precision}" if report.precision else "")
                    + (f"; {steps}" if steps else ""))
     if report.analysed:
         fit = v.taxonomy_fit()

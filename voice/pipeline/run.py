@@ -40,6 +40,7 @@ class AnalyzeReport:
     step_seconds: dict[str, float] | None = None
     workers: int = 1  # processes (or Ray actors) that ran the pipeline; 1: this process
     engine: str = "local"
+    precision: str | None = None  # the encoder's (bf16, fp32), where it says; workers resolve "auto" alike
 
     @property
     def where(self) -> str:
@@ -144,7 +145,7 @@ def analyze(store: Store, pipeline: Pipeline, *, all: bool = False, batch_size: 
         cur = db.execute("insert into analysis_runs (pipeline, components, started_at, status) values (?, ?, ?, 'running')",
                          [pipeline.label, json.dumps(pipeline.components(), ensure_ascii=False), utc_now()])
     run_id = int(cur.lastrowid)
-    report = AnalyzeReport(run_id=run_id, step_seconds={})
+    report = AnalyzeReport(run_id=run_id, step_seconds={}, precision=pipeline.encoder_precision)
     pending_sql = ("from interactions x where not exists (select 1 from analyses a where a.interaction_id = x.id"
                    + (" and a.run_id = ?)" if all else ")"))
     params = [run_id] if all else []
