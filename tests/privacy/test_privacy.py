@@ -65,6 +65,11 @@ def test_redact_masks_what_was_stored_and_drops_its_analysis(tmp_path):
         saved = [tmp_path / "v.db.vectors", tmp_path / "v.db.ann"]  # as search at scale leaves them
         for f in saved:
             f.write_bytes(b"vectors of the unmasked texts")
+        from voice.report import report_data
+
+        report_data(v.store)
+        saved.append(tmp_path / "v.db.report.json")  # the whole store's report, kept: it quotes the texts
+        assert saved[-1].exists()
         r = v.redact()
         assert not any(f.exists() for f in saved)
         assert r.interactions == 1 and r.masked["[CARD]"] == 1 and r.masked["[EMAIL]"] == 1
@@ -88,7 +93,12 @@ def test_forget_erases_a_customer_and_they_do_not_come_back(tmp_path):
         ids = [r[0] for r in db.execute("select id from interactions where customer_id = 'C000'")]
         assert len(ids) == 2 and db.execute("select count(*) from sentences").fetchone()[0] > 0
         vectors = db.execute("select count(*) from embeddings").fetchone()[0]
+        from voice.report import report_data
+
+        report_data(v.store)  # the whole store's report, kept beside it: it may quote C000
+        assert (tmp_path / "v.db.report.json").exists()
         r = v.forget("C000")
+        assert not (tmp_path / "v.db.report.json").exists()
         assert r.removed["interactions"] == 2 and r.removed["customers"] == 1 and r.removed["sentences"] > 0
         assert r.removed["vectors"] > 0 and db.execute("select count(*) from embeddings").fetchone()[0] < vectors
         marks = ",".join("?" * len(ids))

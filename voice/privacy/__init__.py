@@ -167,9 +167,11 @@ def redact_stored(store: "Store") -> RedactReport:
         changed = sorted(set(changed))
         _delete_derived(store, changed)
     if changed:
+        from ..report.kept import remove as remove_kept_report
         from ..search.ann import remove as remove_ann
 
         remove_ann(store.path)  # the saved search index and vectors were made from the unmasked texts
+        remove_kept_report(store.path)  # and the kept report quotes them
     report.interactions = len(changed)
     return report
 
@@ -257,9 +259,11 @@ def forget(store: "Store", customer_id: str) -> ForgetReport:
                             [(kind, handle_hash(store, kind, value), stamp) for kind, value in handles])
         report.handles = len(handles)
     if ids:
+        from ..report.kept import remove as remove_kept_report
         from ..search.ann import remove as remove_ann
 
         remove_ann(store.path)  # the saved approximate search index holds the erased interactions' vectors
+        remove_kept_report(store.path)  # the kept report may quote them
     return report
 
 

@@ -181,6 +181,22 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     ``period`` the trend's unit (week, month, quarter; default: the one that fits the span).
     """
     f = Filters(_date(since, "since"), _date(until, "until"), channel or None, segment or None, lang or None)
+    everything = not period and all(v in (None, "") for v in asdict(f).values())
+    if not everything:
+        return _report(store, f, period)
+    # the whole store's report is kept beside it while the database stays as it is (voice.report.kept):
+    # another process, or the web app after `voice report`, reads it instead of computing it again
+    from . import kept
+
+    before = kept.state(store.path)
+    data = kept.load(store, before)
+    if data is None:
+        data = _report(store, f, period)
+        kept.save(store, data, before)
+    return data
+
+
+def _report(store: Store, f: Filters, period: str | None) -> ReportData:
     rows = _scope(store, f, since=f.since, until=f.until)
     by_id = {r.id: r for r in rows}
     nps, csat = _customer_scores(store, f.until, "nps", "csat")
