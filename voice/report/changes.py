@@ -97,23 +97,6 @@ def _next_day(day: str) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
 
-def _theme_sentiments(store: Store, period_of: dict, now: str, generic: set,
-                      window: tuple[str, str]) -> dict[str, tuple[list, list]]:
-    """Per topical theme: the sentiment scores of its interactions in the newer period and in the baseline."""
-    out: dict[str, tuple[list, list]] = {}
-    for iid, tid, score in store.db.execute(f"""
-            select distinct ta.interaction_id, ta.theme_id, a.sentiment_score from interactions i
-            join theme_assignments ta on ta.interaction_id = i.id
-            join analyses a on a.interaction_id = ta.interaction_id
-            join themes t on t.id = ta.theme_id
-            where a.sentiment_score is not null and t.status in ('active', 'proposed') and {IN_WINDOW}""", window):
-        side = period_of.get(iid)
-        if tid in generic or side is None:
-            continue
-        out.setdefault(tid, ([], []))[0 if side == now else 1].append(float(score))
-    return out
-
-
 def _benjamini_hochberg(ps: list[float]) -> list[float]:
     order = sorted(range(len(ps)), key=lambda i: ps[i])
     q = [1.0] * len(ps)
@@ -170,33 +153,44 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     generic = generic_theme_ids(store)
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     names: dict[tuple[str, str], str] = {}
-    for iid, tid, name in store.db.execute(f"""
-            select distinct ta.interaction_id, t.id, coalesce(nullif(t.name, ''), t.label, t.id)
+    moods: dict[tuple[str, str], tuple[list, list]] = {}  # (kind, key) -> sentiment scores (newer, baseline)
+
+    def felt(kind: str, key: str, side: str | None, score: float | None) -> None:
+        if side is not None and score is not None:
+            moods.setdefault((kind, key), ([], []))[0 if side == out.now else 1].append(float(score))
+
+    # each theme's interactions and their sentiment, in one read of the compared periods' assignments
+    for iid, tid, name, score in store.db.execute(f"""
+            select distinct ta.interaction_id, t.id, coalesce(nullif(t.name, ''), t.label, t.id), a.sentiment_score
             from interactions i join theme_assignments ta on ta.interaction_id = i.id
-            join themes t on t.id = ta.theme_id
+            join themes t on t.id = ta.theme_id left join analyses a on a.interaction_id = i.id
             where t.status in ('active', 'proposed') and {IN_WINDOW}""", window):
         if tid not in generic and iid in period_of:
             counts[("theme", tid)][period_of[iid]] += 1
             names[("theme", tid)] = name
+            felt("theme sentiment", tid, period_of[iid], score)
     for iid, pid in store.db.execute(f"select distinct m.interaction_id, m.product_id from interactions i "
                                      f"join mentions m on m.interaction_id = i.id where {IN_WINDOW}", window):
         if iid in period_of:
             counts[("product", pid)][period_of[iid]] += 1
             names[("product", pid)] = pid
-    touchpoint_of = _touchpoints(store, window)
-    for iid, side in period_of.items():
-        if side is not None and iid in touchpoint_of:
-            counts[("touchpoint", touchpoint_of[iid])][side] += 1
-            names[("touchpoint", touchpoint_of[iid])] = touchpoint_of[iid]
+    # each interaction's touchpoint as the report reads it (the experience score's, else the survey's, else
+    # its channel) and its sentiment, in one read
+    for iid, touchpoint, score in store.db.execute(f"""
+            select i.id, coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel), a.sentiment_score
+            from interactions i left join experience e on e.interaction_id = i.id
+            left join survey_scores ss on ss.interaction_id = i.id left join analyses a on a.interaction_id = i.id
+            where {IN_WINDOW}""", window):
+        side = period_of.get(iid)
+        if side is not None:
+            counts[("touchpoint", touchpoint)][side] += 1
+            names[("touchpoint", touchpoint)] = touchpoint
+        felt("touchpoint sentiment", touchpoint, side, score)
     if len({k for k in counts if k[0] == "touchpoint"}) < 2:  # one touchpoint: its share is always 100%
         counts = {k: c for k, c in counts.items() if k[0] != "touchpoint"}
     keys = [k for k, c in counts.items() if c[out.now] + c["before"] > 0]
     ps = [_p_two_proportions(counts[k][out.now], out.total_now, counts[k]["before"], out.total_before)
           for k in keys]
-    moods = {("theme sentiment", t): v
-             for t, v in _theme_sentiments(store, period_of, out.now, generic, window).items()}
-    moods.update({("touchpoint sentiment", t): v
-                  for t, v in _touchpoint_sentiments(store, period_of, out.now, touchpoint_of, window).items()})
     mood_keys = [t for t, (a, b) in moods.items() if len(a) >= MIN_SENTIMENT_N and len(b) >= MIN_SENTIMENT_N]
     ps += [_p_welch(moods[t][0], moods[t][1]) for t in mood_keys]
     qs = _benjamini_hochberg(ps) if ps else []
@@ -258,29 +252,6 @@ def _previous(label: str, unit: str, k: int) -> list[str]:
         if unit == "quarter":
             start = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
         out.append(_period(start.isoformat(), unit))
-    return out
-
-
-def _touchpoints(store: Store, window: tuple[str, str]) -> dict[str, str]:
-    """Each interaction's touchpoint as the report reads it: the experience score's, else the survey's,
-    else its channel; for the interactions in ``window``."""
-    return dict(store.db.execute(f"""
-        select i.id, coalesce(nullif(e.touchpoint, ''), nullif(ss.touchpoint, ''), i.channel)
-        from interactions i left join experience e on e.interaction_id = i.id
-        left join survey_scores ss on ss.interaction_id = i.id where {IN_WINDOW}""", window))
-
-
-def _touchpoint_sentiments(store: Store, period_of: dict, now: str, touchpoint_of: dict[str, str],
-                           window: tuple[str, str]) -> dict[str, tuple[list, list]]:
-    """Per touchpoint: the sentiment scores of its interactions in the newer period and in the baseline."""
-    out: dict[str, tuple[list, list]] = {}
-    for iid, score in store.db.execute(f"select a.interaction_id, a.sentiment_score from interactions i "
-                                       f"join analyses a on a.interaction_id = i.id "
-                                       f"where a.sentiment_score is not null and {IN_WINDOW}", window):
-        side = period_of.get(iid)
-        if side is None or iid not in touchpoint_of:
-            continue
-        out.setdefault(touchpoint_of[iid], ([], []))[0 if side == now else 1].append(float(score))
     return out
 
 
