@@ -557,3 +557,39 @@ def test_a_marketer_records_a_campaign_from_the_segments_page(demo_copy):
     arms = dict(conn.execute("select arm, count(*) from campaign_members where campaign_id = 'web-spring' group by 1"))
     conn.close()
     assert arms["targeted"] == len(rows) and arms["holdout"] == round(0.25 * (len(rows) + arms["holdout"]))
+
+
+def test_other_pages_answer_while_the_dashboard_is_computed(demo_db, monkeypatch):
+    """The dashboard takes a minute at a million interactions the first time: it is computed on a connection
+    of its own, so that a search or a customer's page in the same process does not wait for it."""
+    import threading
+
+    from voice import report as report_mod
+
+    app = create_app(demo_db)
+    entered, release = threading.Event(), threading.Event()
+    real = report_mod.report_data
+
+    def slow(store, **filters):
+        entered.set()
+        assert release.wait(20)
+        return real(store, **filters)
+
+    monkeypatch.setattr(report_mod, "report_data", slow)
+    answers: dict[str, int] = {}
+
+    def visit(name: str, url: str) -> None:
+        answers[name] = TestClient(app, base_url=BASE).get(url).status_code
+
+    dashboard = threading.Thread(target=visit, args=("dashboard", "/?channel=email"))
+    dashboard.start()
+    try:
+        assert entered.wait(20)
+        other = threading.Thread(target=visit, args=("search", "/search?q=retraso"))
+        other.start()
+        other.join(20)
+        assert answers.get("search") == 200 and "dashboard" not in answers  # answered meanwhile
+    finally:
+        release.set()
+        dashboard.join(20)
+    assert answers["dashboard"] == 200

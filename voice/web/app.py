@@ -168,11 +168,17 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
     # meant for concurrent use, and a team's dashboard does not need parallel reads.
     shared = Voice(open_readonly(path))
     lock = threading.Lock()
+    # The report is computed on a connection of its own (a minute at a million interactions, the first time
+    # for each state of the database): meanwhile the other pages answer on the shared one. Its lock makes a
+    # second visitor wait for the first one's result instead of computing it again.
+    reporter = Voice(open_readonly(path))
+    reporter_lock = threading.Lock()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
         shared.close()
+        reporter.close()
 
     app = FastAPI(title="voice", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.voice = shared
@@ -216,29 +222,32 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def dashboard(request: Request, *, since: str | None = None, until: str | None = None, channel: str | None = None,
-                  segment: str | None = None, lang: str | None = None, v: VoiceDep):
+                  segment: str | None = None, lang: str | None = None):
         filters = {"since": _date(since, "since"), "until": _date(until, "until"), "channel": _text(channel),
                    "segment": _text(segment), "lang": _text(lang)}
-        data, charts = dashboard_data(v, filters)
+        data, charts = dashboard_data(filters)  # on the report's connection: the shared one stays free
+        with lock:
+            status = shared.status()
+            choices = {"channel": reads.channels(shared.store), "segment": reads.customer_segments(shared.store),
+                       "lang": reads.languages(shared.store)}
         return page(request, "dashboard.html", title="Dashboard", filters=filters, data=data,
-                    charts=charts, status=v.status(),
-                    at_risk=data.valuable_at_risk[:5],
-                    choices={"channel": reads.channels(v.store), "segment": reads.customer_segments(v.store),
-                             "lang": reads.languages(v.store)})
+                    charts=charts, status=status, at_risk=data.valuable_at_risk[:5], choices=choices)
 
     dashboards: dict[tuple, tuple] = {}
 
-    def dashboard_data(v: Voice, filters: dict) -> tuple:
+    def dashboard_data(filters: dict) -> tuple:
         """The report's tables and charts for these filters, computed once per state of the database
-        (SQLite's data_version changes when another connection commits: an ingest or analysis)."""
-        version = v.store.db.execute("pragma data_version").fetchone()[0]
-        key = (version, *sorted((k, str(val)) for k, val in filters.items()))
-        if key not in dashboards:
-            if len(dashboards) >= 32 or any(k[0] != version for k in dashboards):
-                dashboards.clear()
-            data = report_mod.report_data(v.store, **filters)
-            dashboards[key] = (data, report_mod.render.charts_for(data))
-        return dashboards[key]
+        (SQLite's data_version changes when another connection commits: an ingest or analysis), on the
+        report's own connection."""
+        with reporter_lock:
+            version = reporter.store.db.execute("pragma data_version").fetchone()[0]
+            key = (version, *sorted((k, str(val)) for k, val in filters.items()))
+            if key not in dashboards:
+                if len(dashboards) >= 32 or any(k[0] != version for k in dashboards):
+                    dashboards.clear()
+                data = report_mod.report_data(reporter.store, **filters)
+                dashboards[key] = (data, report_mod.render.charts_for(data))
+            return dashboards[key]
 
     @app.get("/themes", response_class=HTMLResponse)
     def themes(request: Request, *, v: VoiceDep):
@@ -285,7 +294,7 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
             raise NotFound(f"there is no product {product_id!r}.",
                            fix="pick one from the dashboard (products mentioned) or voice products list.")
         unit, trend = report_mod.data.factor_trend(v.store, product=product_id)
-        data, _ = dashboard_data(v, {"since": None, "until": None, "channel": None, "segment": None, "lang": None})
+        data, _ = dashboard_data({"since": None, "until": None, "channel": None, "segment": None, "lang": None})
         said = next((p for p in data.products if p["product_id"] == product_id), None)
         interest = next((p for p in data.product_interest if p["product_id"] == product_id), None)
         drivers = [d for d in data.drivers if d["kind"] == "product" and d["factor"] == product_id
