@@ -85,3 +85,11 @@ def test_opening_the_database_again_keeps_it_valid(on_disk, monkeypatch):
     monkeypatch.setattr(report_module, "_scope", lambda *a, **k: pytest.fail("computed again"))
     assert report_data(reader).summary["interactions"] == 12
     reader.close()
+
+
+def test_this_connections_uncommitted_writes_are_seen(on_disk):
+    report_data(on_disk)  # kept
+    with on_disk.db.atomic():  # a transaction of this connection, not committed yet: the files are as they were
+        add_analysed(on_disk, "i50", "2026-10-21T10:00:00", "Sin confirmar.", score=-0.9, sentiment="negative")
+        assert on_disk.db.conn.in_transaction
+        assert report_data(on_disk).summary["interactions"] == 13

@@ -182,7 +182,8 @@ def report_data(store: Store, *, since=None, until=None, channel: str | None = N
     """
     f = Filters(_date(since, "since"), _date(until, "until"), channel or None, segment or None, lang or None)
     everything = not period and all(v in (None, "") for v in asdict(f).values())
-    if not everything:
+    # (this connection's own uncommitted writes are not in the files yet: no kept report then)
+    if not everything or store.db.conn.in_transaction:
         return _report(store, f, period)
     # the whole store's report is kept beside it while the database stays as it is (voice.report.kept):
     # another process, or the web app after `voice report`, reads it instead of computing it again
