@@ -56,6 +56,7 @@ class UseTokens(nn.Module):
         self.b2 = nn.ParameterList([p(f"b2_{n}") for n, _ in ORDERS])
         self.ln_g, self.ln_b = p("ln_g"), p("ln_b")
         self.eps = float(w["eps"])
+        self._low: dict | None = None  # bf16 copies of the weights (low_precision), for inference
 
     def low_precision(self, dtype: torch.dtype | None) -> "UseTokens":
         """Run the matrix products, and the n-gram activations between them, in ``dtype``
@@ -74,7 +75,7 @@ class UseTokens(nn.Module):
                 "w1": list(self.w1), "b1": list(self.b1), "w2": list(self.w2), "b2": list(self.b2)}
 
     def forward(self, ids: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
-        w = getattr(self, "_low", None) or self._weights()
+        w = self._low or self._weights()
         n = ids.shape[0]
         chunk = ids % N_CHUNKS
         emb = (self.table[ids].float() * self.scale[chunk, None] + self.lo[chunk, None]).to(w["proj_W"].dtype)

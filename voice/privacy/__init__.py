@@ -167,11 +167,7 @@ def redact_stored(store: "Store") -> RedactReport:
         changed = sorted(set(changed))
         _delete_derived(store, changed)
     if changed:
-        from ..report.kept import remove as remove_kept_report
-        from ..search.ann import remove as remove_ann
-
-        remove_ann(store.path)  # the saved search index and vectors were made from the unmasked texts
-        remove_kept_report(store.path)  # and the kept report quotes them
+        _remove_saved_copies(store)  # made from the unmasked texts
     report.interactions = len(changed)
     return report
 
@@ -259,12 +255,18 @@ def forget(store: "Store", customer_id: str) -> ForgetReport:
                             [(kind, handle_hash(store, kind, value), stamp) for kind, value in handles])
         report.handles = len(handles)
     if ids:
-        from ..report.kept import remove as remove_kept_report
-        from ..search.ann import remove as remove_ann
-
-        remove_ann(store.path)  # the saved approximate search index holds the erased interactions' vectors
-        remove_kept_report(store.path)  # the kept report may quote them
+        _remove_saved_copies(store)  # they hold the erased interactions' vectors and words
     return report
+
+
+def _remove_saved_copies(store: "Store") -> None:
+    """Delete what other processes keep beside the database, made from its contents: the search's
+    approximate index and vectors, the kept report (it quotes customers)."""
+    from ..report.kept import remove as remove_kept_report
+    from ..search.ann import remove as remove_ann
+
+    remove_ann(store.path)
+    remove_kept_report(store.path)
 
 
 def forgotten_hashes(store: "Store") -> set[tuple[str, str]]:

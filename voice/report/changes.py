@@ -17,6 +17,7 @@ of the newer period's sentences that carry it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -92,8 +93,6 @@ IN_WINDOW = "i.timestamp >= ? and i.timestamp < ?"  # the timestamp's index: [fi
 
 
 def _next_day(day: str) -> str:
-    import datetime as dt
-
     return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
 
@@ -213,10 +212,8 @@ def what_changed(store: Store, *, unit: str | None = None, alpha: float = 0.05, 
     return out
 
 
-def _start(label: str, unit: str):
+def _start(label: str, unit: str) -> dt.date:
     """The first day of the period ``label`` (2026-W41, 2026-10, 2026-Q4)."""
-    import datetime as dt
-
     year, rest = label.split("-", 1)
     if unit == "week":
         return dt.date.fromisocalendar(int(year), int(rest[1:]), 1)
@@ -227,8 +224,6 @@ def _start(label: str, unit: str):
 
 def _bounds(label: str, unit: str) -> tuple[str, str]:
     """The first and last day of the period ``label``, as ISO dates."""
-    import datetime as dt
-
     start = _start(label, unit)
     if unit == "week":
         end = start + dt.timedelta(days=6)
@@ -241,8 +236,6 @@ def _bounds(label: str, unit: str) -> tuple[str, str]:
 
 def _previous(label: str, unit: str, k: int) -> list[str]:
     """The labels of the ``k`` calendar periods before ``label`` (2026-W01 -> 2025-W52, ...)."""
-    import datetime as dt
-
     from .data import _period
 
     start = _start(label, unit)

@@ -17,6 +17,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..store.db import beside
+
 if TYPE_CHECKING:
     from ..store import Store
     from .data import ReportData
@@ -25,7 +27,7 @@ SUFFIX = ".report.json"
 
 
 def report_path(db_path: str | Path | None) -> Path | None:
-    return None if db_path in (None, "", ":memory:") else Path(str(db_path) + SUFFIX)
+    return beside(db_path, SUFFIX)
 
 
 def state(db_path: str | Path | None) -> list | None:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..store.db import beside
+
 ANN_MIN = 200_000   # vectors from which the index is built (below, the exact scan is fast enough)
 NPROBE = 48         # groups searched per query
 OVERSAMPLE = 4      # candidates per wanted result, re-scored exactly
@@ -97,13 +99,13 @@ class AnnIndex:
 def index_path(db_path: str | Path | None) -> Path | None:
     """Where the approximate index of a database file is kept (``cx.db`` -> ``cx.db.ann``); None for a
     database in memory."""
-    return _beside(db_path, ".ann")
+    return beside(db_path, ".ann")
 
 
 def matrix_path(db_path: str | Path | None) -> Path | None:
     """Where the interactions' float32 vectors of a database file are kept (``cx.db`` -> ``cx.db.vectors``),
     so that another process maps them instead of reading a million vectors from SQLite (14 s)."""
-    return _beside(db_path, ".vectors")
+    return beside(db_path, ".vectors")
 
 
 def remove(db_path: str | Path | None) -> None:
@@ -136,10 +138,6 @@ def load_matrix(path: Path, rowids: np.ndarray, encoder: str, run: int | None) -
     if matrix is None or matrix.ndim != 2 or len(matrix) != manifest["rows"] or matrix.dtype != np.float32:
         return None
     return matrix
-
-
-def _beside(db_path: str | Path | None, suffix: str) -> Path | None:
-    return None if db_path in (None, "", ":memory:") else Path(str(db_path) + suffix)
 
 
 def _write(path: Path, write, covers: np.ndarray, encoder: str, **extra) -> None:

@@ -64,6 +64,12 @@ class _Database(sqlite_utils.Database):
             self.conn.commit()
 
 
+def beside(db_path: str | Path | None, suffix: str) -> Path | None:
+    """A file kept beside a database file (``cx.db`` + ``.ann`` -> ``cx.db.ann``): what search and the report
+    save for the next process; None for a database in memory."""
+    return None if db_path in (None, "", ":memory:") else Path(str(db_path) + suffix)
+
+
 class Store:
     """A voice database. Open one with :meth:`Store.open`."""
 

@@ -568,7 +568,7 @@ def m016_language_in_word_index(db: sqlite_utils.Database) -> None:
     language after: at a million interactions a Spanish query whose stem English shares ("cancel*":
     cancelado / cancelled) ranked 200,000 English matches first (115-370 ms; 30 ms with the language
     inside). ``interactions.lang`` copies ``analyses.lang`` (kept by triggers on analyses); the index is
-    rebuilt once (13 s at 1,000,000 short messages). Its update trigger now fires only when the indexed
+    rebuilt once (27 s at 1,000,000 short messages: ``SLOW``). Its update trigger now fires only when the indexed
     columns change: linking an interaction to a customer no longer re-indexes its text."""
     db.execute("alter table interactions add column lang text")
     db.execute("update interactions set lang = (select a.lang from analyses a where a.interaction_id = interactions.id)")

@@ -233,17 +233,15 @@ def create_app(db_path: str | Path, *, token: str | None = None) -> FastAPI:
         return page(request, "dashboard.html", title="Dashboard", filters=filters, data=data,
                     charts=charts, status=status, at_risk=data.valuable_at_risk[:5], choices=choices)
 
-    dashboards: dict[tuple, tuple] = {}
-
     def dashboard_data(filters: dict) -> tuple:
-        """The report's tables and charts for these filters, computed once per state of the database
-        (SQLite's data_version changes when another connection commits: an ingest or analysis), on the
-        report's own connection."""
+        """The report's tables and charts for these filters, computed on the report's own connection and
+        kept there while the database stays the same (``Store.kept``: another connection's commit, an ingest
+        or an analysis, empties it)."""
         with reporter_lock:
-            version = reporter.store.db.execute("pragma data_version").fetchone()[0]
-            key = (version, *sorted((k, str(val)) for k, val in filters.items()))
+            dashboards = reporter.store.kept("dashboards")
+            key = tuple(sorted((k, str(val)) for k, val in filters.items()))
             if key not in dashboards:
-                if len(dashboards) >= 32 or any(k[0] != version for k in dashboards):
+                if len(dashboards) >= 32:
                     dashboards.clear()
                 data = report_mod.report_data(reporter.store, **filters)
                 dashboards[key] = (data, report_mod.render.charts_for(data))
